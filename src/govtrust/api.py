@@ -1,0 +1,82 @@
+"""The one versioned REST API, /api/v1/. Each app contributes a router from its own api.py.
+
+Authentication: an API key (`Authorization: Bearer gt_…` or `X-API-Key`) for other systems, or the
+console session (with CSRF) for staff. Errors always have the same shape (code, message in Chinese
+and English, field errors), produced from ServiceError here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
+
+from govtrust.accounts.auth import ApiKeyAuth, SessionAuth
+from govtrust.core.errors import FieldError, ServiceError
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """JSON with Chinese as itself, not \\uXXXX escapes."""
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
+
+
+api = NinjaAPI(
+    title="govtrust API",
+    version="1",
+    description="政务诚信平台接口 · government integrity platform API. 错误统一为 {code, message, message_en, errors[]}.",
+    renderer=ChineseJSONRenderer(),
+    auth=[ApiKeyAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, err: ServiceError) -> HttpResponse:
+    return api.create_response(request, err.as_dict(), status=err.status)
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return _error(request, exc)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = []
+    for e in exc.errors:
+        loc = [str(p) for p in e.get("loc", []) if p not in {"body", "payload", "query", "path"}]
+        errors.append(FieldError(".".join(loc) or "body", "格式或取值不正确", e.get("msg", "invalid")))
+    return _error(request, ServiceError("invalid", "请求参数有误", "Invalid request", errors=errors, status=422))
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, ServiceError("unauthenticated", "未登录或API密钥无效", "Not authenticated or invalid API key",
+                                        status=401))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, ServiceError("http_error", str(exc), str(exc), status=exc.status_code))
+
+
+def _register_routers() -> None:
+    from govtrust.accounts.api import router as accounts_router
+    from govtrust.core.api import router as core_router
+    from govtrust.intake.api import router as intake_router
+    from govtrust.subjects.api import router as subjects_router
+
+    api.add_router("/", core_router)
+    api.add_router("/", accounts_router)
+    api.add_router("/", subjects_router)
+    api.add_router("/", intake_router)
+
+
+_register_routers()

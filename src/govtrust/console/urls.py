@@ -1,0 +1,35 @@
+"""The staff console: /console/…"""
+
+from django.urls import path
+
+from .views import apikeys, audit, calendar, civil_servants, home, imports, organizations, regions
+from .views.auth import LoginView, LogoutView
+
+app_name = "console"
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("regions/", regions.region_list, name="regions"),
+    path("organizations/", organizations.organization_list, name="organizations"),
+    path("organizations/new/", organizations.organization_create, name="organization_create"),
+    path("organizations/<int:pk>/", organizations.organization_detail, name="organization"),
+    path("organizations/<int:pk>/edit/", organizations.organization_edit, name="organization_edit"),
+    path("civil-servants/", civil_servants.civil_servant_list, name="civil_servants"),
+    path("civil-servants/lookup/", civil_servants.civil_servant_lookup, name="civil_servant_lookup"),
+    path("civil-servants/new/", civil_servants.civil_servant_create, name="civil_servant_create"),
+    path("civil-servants/<int:pk>/", civil_servants.civil_servant_detail, name="civil_servant"),
+    path("civil-servants/<int:pk>/edit/", civil_servants.civil_servant_edit, name="civil_servant_edit"),
+    path("civil-servants/<int:pk>/reveal/", civil_servants.civil_servant_reveal, name="civil_servant_reveal"),
+    path("audit/", audit.audit_list, name="audit"),
+    path("audit/verify/", audit.audit_verify, name="audit_verify"),
+    path("calendar/", calendar.calendar_list, name="calendar"),
+    path("calendar/edit/", calendar.calendar_edit, name="calendar_edit"),
+    path("calendar/calculate/", calendar.calendar_calculate, name="calendar_calculate"),
+    path("calendar/<int:year>/", calendar.calendar_year, name="calendar_year"),
+    path("imports/", imports.import_upload, name="imports"),
+    path("imports/templates/<slug:dataset>.<str:fmt>", imports.import_template, name="import_template"),
+    path("imports/rejects/<slug:token>.<str:fmt>", imports.import_rejects, name="import_rejects"),
+    path("api-keys/", apikeys.api_key_list, name="api_keys"),
+    path("api-keys/<int:pk>/revoke/", apikeys.api_key_revoke, name="api_key_revoke"),
+]

@@ -1,0 +1,88 @@
+"""The guard every console view goes through, and small helpers the areas share.
+
+`console_view(perm)` sends anonymous users to the login page, answers 403 to users without the
+console permission or without `perm`, and turns the access layer's NotFound / PermissionDenied into
+the console's 404 / 403 pages, so a view body can call `get_visible` and the services directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from govtrust.core import access
+from govtrust.core.access import Perm
+from govtrust.core.errors import NotFound, PermissionDenied, ServiceError
+
+from ..forms import ServiceForm
+
+PAGE_SIZE = 20
+
+View = Callable[..., HttpResponse]
+
+
+def forbidden(request: HttpRequest, error: PermissionDenied | None = None) -> HttpResponse:
+    return render(request, "console/403.html", {"error": error or PermissionDenied()}, status=403)
+
+
+def not_found(request: HttpRequest, error: NotFound | None = None) -> HttpResponse:
+    return render(request, "console/404.html", {"error": error or NotFound()}, status=404)
+
+
+def console_view(perm: str = Perm.CONSOLE) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not (access.can(user, Perm.CONSOLE) and access.can(user, perm)):
+                return forbidden(request)
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as err:
+                return not_found(request, err)
+            except PermissionDenied as err:
+                return forbidden(request, err)
+
+        return guarded
+
+    return decorate
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    """For responses carrying a secret (a full resident ID, a new API key): never cached anywhere."""
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def submit(request: HttpRequest, form: ServiceForm, action: Callable[[dict[str, Any]], Any]) -> tuple[Any, int]:
+    """Run a change form: on a valid POST call `action(cleaned_data)` (a service call).
+
+    Returns (the action's result or None, the status to re-render the form with): a refusal by the
+    service is shown on the form and answered with the ServiceError's status.
+    """
+    if request.method != "POST":
+        return None, 200
+    if not form.is_valid():
+        return None, 400
+    try:
+        return action(form.cleaned_data), 200
+    except ServiceError as err:
+        form.show_service_error(err)
+        return None, err.status

@@ -1,0 +1,193 @@
+"""The access layer: who may do what, to which objects. Decided here and nowhere else.
+
+A principal is a console user or an API key: anything with `.role` and `.organization`. Each role has
+a scope and a set of permissions (ROLE_POLICIES). Scoped models declare where they sit in the tree:
+
+    scope_region_field = "organization__region__path"   # lookup to a Region.path
+    scope_org_field = "organization__path"               # lookup to an Organization.path
+
+A REGION-scoped principal sees objects whose region path lies under its organization's region; an
+ORGANIZATION-scoped principal sees objects under its own organization; ALL sees everything; NONE sees
+nothing. Views, API endpoints and CLI commands call `restrict`, `get_visible` and `require`; tests in
+core/tests/test_access.py exercise every role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .errors import NotFound, PermissionDenied
+
+M = TypeVar("M", bound=models.Model)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("平台管理员")
+    CREDIT_OFFICE = "credit_office", _("信用办")
+    DEPARTMENT = "department", _("数据报送部门")
+    ORGANIZATION_DEPT = "organization_dept", _("组织人事部门")
+    DISCIPLINE = "discipline", _("纪检监察机关")
+    EVALUATED_BODY = "evaluated_body", _("被评价单位")
+    ASSESSOR = "assessor", _("第三方评估机构")
+    AUDITOR = "auditor", _("安全审计员")
+    SYSTEM = "system", _("系统接口")
+    PUBLIC = "public", _("社会公众")
+
+
+class Scope(models.TextChoices):
+    ALL = "all", _("全部")
+    REGION = "region", _("本区划及下级")
+    ORGANIZATION = "organization", _("本单位及下属")
+    NONE = "none", _("无")
+
+
+class Perm:
+    """Permission names. A permission lets a principal act; the scope limits on what."""
+
+    CONSOLE = "console.use"
+    SUBJECTS_VIEW = "subjects.view"
+    SUBJECTS_CHANGE = "subjects.change"
+    CIVIL_SERVANTS_CHANGE = "civil_servants.change"
+    PERSONAL_UNMASK = "personal.unmask"
+    AUDIT_VIEW = "audit.view"
+    CALENDAR_CHANGE = "calendar.change"
+    APIKEYS_MANAGE = "apikeys.manage"
+    USERS_MANAGE = "users.manage"
+    IMPORT = "intake.import"
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    scope: str
+    perms: frozenset[str]
+
+
+def _p(*perms: str) -> frozenset[str]:
+    return frozenset(perms)
+
+
+_STAFF = (Perm.CONSOLE, Perm.SUBJECTS_VIEW)
+
+# 三员分立: the administrator manages the platform but does not read the audit trail; the security
+# auditor reads the audit trail and nothing else.
+ROLE_POLICIES: dict[str, RolePolicy] = {
+    Role.ADMIN: RolePolicy(Scope.ALL, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
+                                         Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.USERS_MANAGE, Perm.IMPORT)),
+    Role.CREDIT_OFFICE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
+                                                    Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.IMPORT)),
+    Role.DEPARTMENT: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.IMPORT)),
+    Role.ORGANIZATION_DEPT: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.CIVIL_SERVANTS_CHANGE, Perm.PERSONAL_UNMASK,
+                                                        Perm.IMPORT)),
+    Role.DISCIPLINE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.PERSONAL_UNMASK)),
+    Role.EVALUATED_BODY: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF)),
+    Role.ASSESSOR: RolePolicy(Scope.REGION, _p(*_STAFF)),
+    Role.AUDITOR: RolePolicy(Scope.ALL, _p(Perm.CONSOLE, Perm.AUDIT_VIEW)),
+    Role.SYSTEM: RolePolicy(Scope.REGION, _p(Perm.SUBJECTS_VIEW)),
+    Role.PUBLIC: RolePolicy(Scope.NONE, _p()),
+}
+
+
+@dataclass(frozen=True)
+class SystemPrincipal:
+    """The platform itself acting from the command line or at set-up time (demo data, CLI imports):
+    administrator role, no home organization. The audit chain names the concrete actor from the context."""
+
+    role: str = Role.ADMIN
+    organization: None = None
+    is_active: bool = True
+
+
+SYSTEM = SystemPrincipal()
+
+
+def policy(principal: Any) -> RolePolicy:
+    if principal is None or not getattr(principal, "is_active", True):
+        return ROLE_POLICIES[Role.PUBLIC]
+    if getattr(principal, "is_authenticated", True) is False:
+        return ROLE_POLICIES[Role.PUBLIC]
+    return ROLE_POLICIES.get(getattr(principal, "role", Role.PUBLIC), ROLE_POLICIES[Role.PUBLIC])
+
+
+def can(principal: Any, perm: str) -> bool:
+    return perm in policy(principal).perms
+
+
+def require(principal: Any, perm: str, obj: models.Model | None = None) -> None:
+    """Raise PermissionDenied unless the principal holds `perm` (and, given `obj`, reaches it)."""
+    if not can(principal, perm):
+        raise PermissionDenied()
+    if obj is not None and not in_scope(principal, obj):
+        raise PermissionDenied("该对象不在您的管辖范围内", "This object is outside your scope")
+
+
+def scope_filter(principal: Any, model: type[models.Model]) -> Q | None:
+    """The Q that limits `model` to the principal's scope; None means no limit; raises on no access."""
+    pol = policy(principal)
+    if pol.scope == Scope.ALL:
+        return None
+    if getattr(model, "scope_global", False):
+        return None if pol.scope != Scope.NONE else Q(pk__in=[])
+    org = getattr(principal, "organization", None)
+    if pol.scope == Scope.NONE or org is None:
+        return Q(pk__in=[])
+    if pol.scope == Scope.REGION:
+        field = getattr(model, "scope_region_field", None)
+        return Q(**{f"{field}__startswith": org.region.path}) if field else Q(pk__in=[])
+    field = getattr(model, "scope_org_field", None)
+    return Q(**{f"{field}__startswith": org.path}) if field else Q(pk__in=[])
+
+
+def restrict(principal: Any, queryset: QuerySet[M], perm: str = Perm.SUBJECTS_VIEW) -> QuerySet[M]:
+    """The part of `queryset` the principal may see under `perm`; PermissionDenied without the perm."""
+    if not can(principal, perm):
+        raise PermissionDenied()
+    q = scope_filter(principal, queryset.model)
+    return queryset if q is None else queryset.filter(q)
+
+
+def get_visible(principal: Any, queryset: QuerySet[M], perm: str = Perm.SUBJECTS_VIEW, **lookup: Any) -> M:
+    """One object the principal may see, or NotFound (the same answer as for a missing object)."""
+    found = restrict(principal, queryset, perm).filter(**lookup).first()
+    if found is None:
+        raise NotFound(str(queryset.model._meta.verbose_name), queryset.model.__name__)
+    return found
+
+
+def in_scope(principal: Any, obj: models.Model) -> bool:
+    q = scope_filter(principal, type(obj))
+    if q is None:
+        return True
+    return type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+
+
+def reaches_placement(principal: Any, region: Any, parent: Any = None) -> bool:
+    """Whether the principal may place a new object in `region` (and under `parent` organization).
+
+    Used for creations, where there is no stored object to test with `in_scope` yet.
+    """
+    pol = policy(principal)
+    if pol.scope == Scope.ALL:
+        return True
+    org = getattr(principal, "organization", None)
+    if pol.scope == Scope.NONE or org is None:
+        return False
+    if pol.scope == Scope.REGION:
+        return region is not None and region.path.startswith(org.region.path)
+    return parent is not None and parent.path.startswith(org.path)
+
+
+def require_placement(principal: Any, perm: str, region: Any, parent: Any = None) -> None:
+    if not can(principal, perm):
+        raise PermissionDenied()
+    if not reaches_placement(principal, region, parent):
+        raise PermissionDenied("目标区划或单位不在您的管辖范围内", "The target region or organization is outside your scope")
+
+
+def roles_with(perm: str) -> Iterable[str]:
+    return [role for role, pol in ROLE_POLICIES.items() if perm in pol.perms]
