@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
 USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
@@ -71,6 +73,9 @@ def check_uscc(raw: str) -> Check:
     if bad:
         return Check(code, False, f"含有不允许的字符：{''.join(bad)}（不使用I、O、Z、S、V）",
                      f"characters not allowed: {''.join(bad)} (I, O, Z, S, V are never used)")
+    if not code[2:8].isdigit():  # the alphabet is ASCII here, so isdigit() means 0-9
+        return Check(code, False, f"第3—8位应为登记管理机关行政区划码（6位数字），实际为{code[2:8]}",
+                     f"characters 3-8 must be the 6-digit administrative division code, got {code[2:8]}")
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
         return Check(code, False, f"校验码错误：应为{expected}", f"wrong check character: expected {expected}")
@@ -99,12 +104,14 @@ def check_resident_id(raw: str, today: dt.date | None = None) -> Check:
         return Check(number, False, f"应为18位，实际{len(number)}位", f"must be 18 characters, got {len(number)}")
     if not _RESIDENT_ID_SHAPE.fullmatch(number):
         return Check(number, False, "前17位应为数字，末位为数字或X", "first 17 must be digits, the last a digit or X")
+    # The reasons never repeat the birth date: a resident ID leaves masked, and so does a mistyped one.
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        return Check(number, False, f"出生日期{number[6:14]}不存在", f"birth date {number[6:14]} does not exist")
-    if birth.year < 1900 or birth > (today or dt.date.today()):
-        return Check(number, False, f"出生日期{birth.isoformat()}不合理", f"implausible birth date {birth.isoformat()}")
+        return Check(number, False, "第7—14位的出生日期不存在", "the birth date (characters 7-14) does not exist")
+    if birth.year < 1900 or birth > (today or timezone.localdate()):
+        return Check(number, False, "第7—14位的出生日期早于1900年或晚于今天",
+                     "the birth date (characters 7-14) is before 1900 or in the future")
     expected = resident_id_check_char(number[:17])
     if number[17] != expected:
         return Check(number, False, f"校验码错误：应为{expected}", f"wrong check character: expected {expected}")
@@ -112,8 +119,14 @@ def check_resident_id(raw: str, today: dt.date | None = None) -> Check:
 
 
 def mask_resident_id(number: str) -> str:
-    """`530102199001011234` → `530102********1234`: the division and the last four kept, the birth date hidden."""
-    return number[:6] + "*" * (len(number) - 10) + number[-4:] if len(number) > 10 else "*" * len(number)
+    """`530102199001011234` → `530102********1234`: the division and the last four kept, the birth date hidden.
+
+    A value that is not 18 characters long may still be a mistyped real number, so it keeps at most its
+    first two and last two characters: never enough of a birth date to identify anyone.
+    """
+    if len(number) == 18:
+        return number[:6] + "*" * 8 + number[-4:]
+    return number[:2] + "*" * (len(number) - 4) + number[-2:] if len(number) > 6 else "*" * len(number)
 
 
 # The identifier kinds that the validation CLI and API accept, by their glossary names.

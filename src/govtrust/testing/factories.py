@@ -11,13 +11,16 @@ import itertools
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from govtrust.core.access import SYSTEM
+from govtrust.core.identifiers import resident_id_check_char, uscc_check_char
 from govtrust.subjects import services
 from govtrust.subjects.demo import make_resident_id, make_uscc
 from govtrust.subjects.models import CivilServant, Organization, Region
 
-__all__ = ["SYSTEM", "World", "civil_servant", "organization", "region", "resident_id", "uscc", "user"]
+__all__ = ["SYSTEM", "World", "civil_servant", "client", "complete_resident_id", "complete_uscc", "organization",
+           "region", "resident_id", "uscc", "user"]
 _seq = itertools.count(1)
 
 
@@ -28,6 +31,16 @@ def uscc(category: str = "11", division: str = "530100", serial: int | None = No
 
 def resident_id(division: str = "530102", birth: dt.date = dt.date(1985, 6, 1), serial: int | None = None) -> str:
     return make_resident_id(division, birth, next(_seq) if serial is None else serial)
+
+
+def complete_uscc(first17: str) -> str:
+    """A USCC from its first 17 characters, with the right check character (for hand-picked codes)."""
+    return first17 + uscc_check_char(first17)
+
+
+def complete_resident_id(first17: str) -> str:
+    """A resident ID from its first 17 digits, with the right MOD 11-2 check character."""
+    return first17 + resident_id_check_char(first17)
 
 
 def region(code: str, name: str | None = None) -> Region:
@@ -51,6 +64,13 @@ def user(role: str, org: Organization | None, username: str | None = None, passw
     User = get_user_model()
     return User.objects.create_user(username=username or f"{role}-{next(_seq)}", password=password, role=role,
                                     organization=org)
+
+
+def client(role: str, org: Organization | None) -> Client:
+    """A test client logged in (session) as a new user of `role` at `org`."""
+    c = Client()
+    c.force_login(user(role, org))
+    return c
 
 
 class World:

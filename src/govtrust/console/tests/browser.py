@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import Page, sync_playwright
 
 import govtrust
@@ -43,3 +44,6 @@ def page(settings) -> Iterator[Page]:
             yield context.new_page()
         finally:
             browser.close()
+            # While Playwright's loop runs, Django keeps this thread's connections per context, out of
+            # pytest-django's reach: close the one the test body used, or it outlives the test database.
+            connections.close_all()

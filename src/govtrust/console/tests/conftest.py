@@ -1,7 +1,6 @@
 """Console test helpers: a logged-in client for a role at a home organization of the `world`."""
 
 import pytest
-from django.test import Client
 
 from govtrust.testing import factories
 
@@ -11,9 +10,7 @@ def login(world):
     """`login(role, home)` → a Client logged in as a new user of `role` at `world.<home>` (or none)."""
 
     def make(role, home=None):
-        client = Client()
-        client.force_login(factories.user(role, getattr(world, home) if home else None))
-        return client
+        return factories.client(role, getattr(world, home) if home else None)
 
     return make
 

@@ -11,9 +11,7 @@ from govtrust.testing import factories
 
 @pytest.fixture
 def credit_client(world):
-    c = Client()
-    c.force_login(factories.user(Role.CREDIT_OFFICE, world.credit_a))
-    return c
+    return factories.client(Role.CREDIT_OFFICE, world.credit_a)
 
 
 def test_create_organization_and_read_it_back(world, credit_client):
@@ -97,8 +95,7 @@ def test_civil_servant_create_lookup_and_masking(world, credit_client):
 
 
 def test_reveal_requires_purpose_and_permission_and_is_audited(world):
-    c = Client()
-    c.force_login(factories.user(Role.DISCIPLINE, world.gov_a))
+    c = factories.client(Role.DISCIPLINE, world.gov_a)
     url = f"/api/v1/civil-servants/{world.person_a.pk}/reveal"
     assert c.post(url, {"purpose": " "}, content_type="application/json").status_code == 400
     res = c.post(url, {"purpose": "审查调查"}, content_type="application/json")
@@ -106,8 +103,7 @@ def test_reveal_requires_purpose_and_permission_and_is_audited(world):
     event = AuditEvent.objects.get(action="read_unmasked")
     assert event.reason == "审查调查" and event.object_id == str(world.person_a.pk)
     assert res.json()["resident_id"] not in str(event.after)
-    credit = Client()
-    credit.force_login(factories.user(Role.CREDIT_OFFICE, world.credit_a))
+    credit = factories.client(Role.CREDIT_OFFICE, world.credit_a)
     assert credit.post(url, {"purpose": "x"}, content_type="application/json").status_code == 403
 
 

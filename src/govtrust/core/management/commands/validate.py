@@ -28,6 +28,8 @@ class Command(BaseCommand):
         checked: list[str] = []
         for v in values:
             checked += [line.strip() for line in stdin if line.strip()] if v == "-" else [v]
+        if not checked:
+            raise CommandError("没有要校验的值 / nothing to validate: standard input was empty")
         key = KINDS[kind]
         bad = 0
         for raw in checked:
