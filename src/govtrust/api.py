@@ -71,12 +71,14 @@ def _register_routers() -> None:
     from govtrust.accounts.api import router as accounts_router
     from govtrust.core.api import router as core_router
     from govtrust.intake.api import router as intake_router
+    from govtrust.ledger.api import router as ledger_router
     from govtrust.subjects.api import router as subjects_router
 
     api.add_router("/", core_router)
     api.add_router("/", accounts_router)
     api.add_router("/", subjects_router)
     api.add_router("/", intake_router)
+    api.add_router("/", ledger_router)
 
 
 _register_routers()

@@ -5,6 +5,7 @@ a scope and a set of permissions (ROLE_POLICIES). Scoped models declare where th
 
     scope_region_field = "organization__region__path"   # lookup to a Region.path
     scope_org_field = "organization__path"               # lookup to an Organization.path
+                                                         # (a tuple of lookups: any of them)
 
 A REGION-scoped principal sees objects whose region path lies under its organization's region; an
 ORGANIZATION-scoped principal sees objects under its own organization; ALL sees everything; NONE sees
@@ -59,7 +60,10 @@ class Perm:
     CALENDAR_CHANGE = "calendar.change"
     APIKEYS_MANAGE = "apikeys.manage"
     USERS_MANAGE = "users.manage"
-    IMPORT = "intake.import"
+    IMPORT = "intake.import"  # submit data: registry imports, and records into the ledger
+    LEDGER_VIEW = "ledger.view"
+    LEDGER_CHANGE = "ledger.change"  # correct, revoke, repair records; expire by hand
+    CATALOG_CHANGE = "catalog.change"
 
 
 @dataclass(frozen=True)
@@ -72,23 +76,25 @@ def _p(*perms: str) -> frozenset[str]:
     return frozenset(perms)
 
 
-_STAFF = (Perm.CONSOLE, Perm.SUBJECTS_VIEW)
+_STAFF = (Perm.CONSOLE, Perm.SUBJECTS_VIEW, Perm.LEDGER_VIEW)
 
 # 三员分立: the administrator manages the platform but does not read the audit trail; the security
 # auditor reads the audit trail and nothing else.
 ROLE_POLICIES: dict[str, RolePolicy] = {
     Role.ADMIN: RolePolicy(Scope.ALL, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
-                                         Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.USERS_MANAGE, Perm.IMPORT)),
+                                         Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.USERS_MANAGE, Perm.IMPORT,
+                                         Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE)),
     Role.CREDIT_OFFICE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
-                                                    Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.IMPORT)),
+                                                    Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.IMPORT,
+                                                    Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE)),
     Role.DEPARTMENT: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.IMPORT)),
     Role.ORGANIZATION_DEPT: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.CIVIL_SERVANTS_CHANGE, Perm.PERSONAL_UNMASK,
                                                         Perm.IMPORT)),
-    Role.DISCIPLINE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.PERSONAL_UNMASK)),
+    Role.DISCIPLINE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.PERSONAL_UNMASK, Perm.IMPORT)),
     Role.EVALUATED_BODY: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF)),
     Role.ASSESSOR: RolePolicy(Scope.REGION, _p(*_STAFF)),
     Role.AUDITOR: RolePolicy(Scope.ALL, _p(Perm.CONSOLE, Perm.AUDIT_VIEW)),
-    Role.SYSTEM: RolePolicy(Scope.REGION, _p(Perm.SUBJECTS_VIEW)),
+    Role.SYSTEM: RolePolicy(Scope.REGION, _p(Perm.SUBJECTS_VIEW, Perm.LEDGER_VIEW, Perm.IMPORT)),
     Role.PUBLIC: RolePolicy(Scope.NONE, _p()),
 }
 
@@ -137,10 +143,18 @@ def scope_filter(principal: Any, model: type[models.Model]) -> Q | None:
     if pol.scope == Scope.NONE or org is None:
         return Q(pk__in=[])
     if pol.scope == Scope.REGION:
-        field = getattr(model, "scope_region_field", None)
-        return Q(**{f"{field}__startswith": org.region.path}) if field else Q(pk__in=[])
-    field = getattr(model, "scope_org_field", None)
-    return Q(**{f"{field}__startswith": org.path}) if field else Q(pk__in=[])
+        return _any_under(getattr(model, "scope_region_field", None), org.region.path)
+    return _any_under(getattr(model, "scope_org_field", None), org.path)
+
+
+def _any_under(fields: str | tuple[str, ...] | None, path: str) -> Q:
+    """Objects whose path field (or any of several, e.g. a record's subject or its source) lies under `path`."""
+    if not fields:
+        return Q(pk__in=[])
+    q = Q()
+    for field in (fields,) if isinstance(fields, str) else fields:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
 
 
 def restrict(principal: Any, queryset: QuerySet[M], perm: str = Perm.SUBJECTS_VIEW) -> QuerySet[M]:

@@ -7,7 +7,8 @@ one answers with the counts and the rows left out.
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
@@ -16,7 +17,9 @@ from ninja import File, Form, Router, Schema, UploadedFile
 from govtrust.core import access
 from govtrust.core.access import Perm
 
-from .datasets import DATASETS, get_dataset
+from . import writers
+from .datasets import DATASETS, get_dataset, header_key
+from .models import Batch
 from .services import run_import, template_file
 from .tabular import check_size
 
@@ -42,10 +45,35 @@ class RejectedRowOut(Schema):
 
 class ImportOut(Schema):
     dataset: str
+    batch_id: int | None = None
     total: int
     created: int
+    revised: int = 0
+    unchanged: int = 0
     rejected: list[RejectedRowOut]
     warnings: list[FieldErrorOut]
+
+
+class BatchOut(Schema):
+    id: int
+    dataset: str
+    filename: str
+    sha256: str
+    size: int
+    channel: str
+    actor: str
+    organization_id: int | None
+    accept_valid: bool
+    status: str
+    total: int
+    created: int
+    revised: int
+    unchanged: int
+    rejected: int
+    message: str
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    created_at: dt.datetime
 
 
 class ColumnOut(Schema):
@@ -75,18 +103,63 @@ def list_datasets(request: HttpRequest) -> list[dict]:
 
 @router.post("/imports/{dataset}", response=ImportOut, summary="导入文件 / import a file")
 def import_file(request: HttpRequest, dataset: str, file: File[UploadedFile],
-                accept_valid: Form[bool] = False, reason: Form[str] = "") -> dict:
+                accept_valid: Form[bool] = False, reason: Form[str] = "", match_names: Form[bool] = False) -> dict:
     access.require(request.auth, Perm.IMPORT)
-    check_size(file.size or 0)  # before reading an oversized upload into memory
-    result = run_import(request.auth, dataset=dataset, filename=file.name or "", content=file.read(),
-                        accept_valid=accept_valid, reason=reason)
+    check_size(file.size or 0)  # before reading an oversized upload
+    options = {"match_names": True} if match_names else {}
+    result = run_import(request.auth, dataset=dataset, filename=file.name or "", content=file.file,
+                        accept_valid=accept_valid, reason=reason, **options)
     return result.as_dict()
 
 
+@router.post("/intake/records", response=ImportOut, summary="推送信用记录（JSON数组）/ push records as a JSON array")
+def push_records(request: HttpRequest, rows: list[dict[str, Any]], accept_valid: bool = False,
+                 match_names: bool = False, reason: str = "") -> dict:
+    """Each object is one row: keys are the template's headers (Chinese) or field names, as in a file.
+
+    The rows take the same door as an uploaded file (one batch, one transaction, the same checks).
+    """
+    access.require(request.auth, Perm.IMPORT)
+    # Every accepted spelling of a key (header, alias, field name) becomes the template's header, so objects
+    # that spell a column differently still land in one column.
+    names = {header_key(h): c.header for c in DATASETS["records"].all_columns() for h in c.accepted_headers}
+    rows = [{names.get(header_key(str(k)), str(k)): v for k, v in row.items()} for row in rows]
+    headers = list(dict.fromkeys(k for row in rows for k in row))
+    table = [[_cell(row.get(h)) for h in headers] for row in rows]
+    options = {"match_names": True} if match_names else {}
+    result = run_import(request.auth, dataset="records", filename="api-push.csv",
+                        content=writers.csv_bytes(headers, table, escape=False), accept_valid=accept_valid,
+                        reason=reason, **options)
+    return result.as_dict()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+@router.get("/intake/batches", response=list[BatchOut], summary="归集批次 / intake batches")
+def list_batches(request: HttpRequest, status: str | None = None, limit: int = 50) -> Any:
+    qs = access.restrict(request.auth, Batch.objects.all(), Perm.IMPORT)
+    if status:
+        qs = qs.filter(status=status)
+    return qs[: max(1, min(limit, 500))]
+
+
+@router.get("/intake/batches/{batch_id}", response=BatchOut, summary="归集批次详情 / one batch")
+def get_batch(request: HttpRequest, batch_id: int) -> Batch:
+    return access.get_visible(request.auth, Batch.objects.all(), Perm.IMPORT, pk=batch_id)
+
+
 @router.get("/imports/{dataset}/template", summary="下载导入模板 / download the import template")
-def download_template(request: HttpRequest, dataset: str, format: Literal["xlsx", "csv"] = "xlsx") -> HttpResponse:
+def download_template(request: HttpRequest, dataset: str, format: Literal["xlsx", "csv"] = "xlsx",
+                      category: str | None = None) -> HttpResponse:
+    """The template; for records, `category` (a catalog code) gives that category's own columns."""
     access.require(request.auth, Perm.IMPORT)
     ds = get_dataset(dataset)
-    response = HttpResponse(template_file(ds.name, format), content_type=CONTENT_TYPES[format])
+    response = HttpResponse(template_file(ds.name, format, category), content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = content_disposition_header(True, f"{ds.title}导入模板.{format}")
     return response

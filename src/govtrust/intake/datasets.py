@@ -25,7 +25,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from govtrust.core.errors import FieldError, ServiceError
 
-from .tabular import Row, Table
+from .tabular import Row, StreamTable, Table
 
 # Columns that intake itself adds to a rejects file; a corrected rejects file can be imported again.
 ROW_NUMBER_HEADER = "原行号"
@@ -73,7 +73,7 @@ class Dataset:
     title_en: str
     perm: str  # what the principal needs besides Perm.IMPORT
     columns: tuple[Column, ...]
-    handler: Handler  # creates one row's object through a service function, or raises ServiceError
+    handler: Handler | None  # creates one row's object through a service function, or raises ServiceError
     key_field: str  # the column that identifies a row's subject; a repeat within the file is a duplicate
     normalize_key: Callable[[str], str] = str
     one_of: tuple[tuple[str, ...], ...] = ()  # groups of columns of which at least one must be given
@@ -81,9 +81,19 @@ class Dataset:
     error_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The columns that decide where a row lands: named when the service refuses the row as out of scope.
     placement_fields: tuple[str, ...] = ()
+    # Columns that come from data (the catalog's category-specific fields), read when a file is bound.
+    extra_columns: Callable[[], tuple[Column, ...]] | None = None
+    # A set-based importer that takes the whole file instead of one row at a time (the ledger's records).
+    bulk: Callable[..., Any] | None = None
+    # The columns of a template variant (records: one category's template); the note on its instructions.
+    template_columns: Callable[[str | None], tuple[Column, ...]] | None = None
+    template_note: str = ""
+
+    def all_columns(self) -> tuple[Column, ...]:
+        return self.columns + (self.extra_columns() if self.extra_columns else ())
 
     def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.field == name)
+        return next(c for c in self.all_columns() if c.field == name)
 
 
 class Registry(Mapping[str, Dataset]):
@@ -214,9 +224,10 @@ class Binding:
         return result
 
 
-def bind(dataset: Dataset, table: Table) -> Binding:
+def bind(dataset: Dataset, table: Table | StreamTable) -> Binding:
     """Match the file's headers to the dataset's columns; refuse missing required and duplicate headers."""
-    lookup = {header_key(h): c for c in dataset.columns for h in c.accepted_headers}
+    columns = dataset.all_columns()
+    lookup = {header_key(h): c for c in columns for h in c.accepted_headers}
     annotations = {header_key(h) for h in ANNOTATION_HEADERS}
     index: dict[str, int] = {}
     seen: dict[str, int] = {}
@@ -239,7 +250,7 @@ def bind(dataset: Dataset, table: Table) -> Binding:
             index[column.field] = i
         elif key not in annotations:
             warnings.append(FieldError(header, "未识别的列，已忽略", "unrecognized column, ignored", row=at))
-    for column in dataset.columns:
+    for column in columns:
         if column.required and column.field not in index:
             others = "、".join(column.aliases)
             errors.append(FieldError(column.header, "缺少必填列" + (f"（也可写作：{others}）" if others else ""),
@@ -256,5 +267,5 @@ def bind(dataset: Dataset, table: Table) -> Binding:
         raise ServiceError("invalid_headers", f"表头与“{dataset.title}”模板不符，请下载模板核对{hint}",
                            f"The headers do not match the {dataset.title_en} template; download it and compare{hint_en}",
                            errors=errors)
-    choices = {c.field: _choice_map(c) for c in dataset.columns if c.choices}
+    choices = {c.field: _choice_map(c) for c in columns if c.choices}
     return Binding(dataset, table.headers, index, tuple(warnings), choices)

@@ -33,7 +33,7 @@ from .datasets import (
     bind,
     get_dataset,
 )
-from .tabular import Row, read_table
+from .tabular import Row, Source, read_table
 
 FORMATS = ("xlsx", "csv")
 
@@ -53,12 +53,18 @@ class ImportResult:
     created: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
     warnings: list[FieldError] = field(default_factory=list)  # e.g. unrecognized columns, ignored
+    revised: int = 0  # records: an existing record changed by the file (a new revision)
+    unchanged: int = 0  # records: already in the ledger exactly as the file has them
+    batch_id: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "dataset": self.dataset,
+            "batch_id": self.batch_id,
             "total": self.total,
             "created": self.created,
+            "revised": self.revised,
+            "unchanged": self.unchanged,
             "rejected": [{"row": r.row, "errors": [e.as_dict() for e in r.errors]} for r in self.rejected],
             "warnings": [w.as_dict() for w in self.warnings],
         }
@@ -79,13 +85,20 @@ class ImportRejected(ServiceError):
         self.result = result
 
 
-def run_import(principal: Any, *, dataset: str, filename: str, content: bytes, accept_valid: bool = False,
-               reason: str = "") -> ImportResult:
+def run_import(principal: Any, *, dataset: str, filename: str, content: Source, accept_valid: bool = False,
+               reason: str = "", limit: int | None = None, **options: Any) -> ImportResult:
+    """Import a file (bytes, a path or a binary file) into a dataset; bulk datasets take `options`.
+
+    `limit` is the largest file accepted (default: settings.IMPORT_MAX_BYTES, the upload limit).
+    """
     ds = get_dataset(dataset)
     access.require(principal, Perm.IMPORT)
     access.require(principal, ds.perm)
     reason = _reason(reason, filename)
-    table = read_table(content, filename)
+    if ds.bulk is not None:
+        return ds.bulk(principal, source=content, filename=filename, accept_valid=accept_valid, reason=reason,
+                       limit=limit, **options)
+    table = read_table(content, filename, limit)
     binding = bind(ds, table)
     result = ImportResult(ds.name, filename, table.headers, total=len(table.rows), warnings=list(binding.warnings))
     memo: dict[Any, Any] = {}
@@ -146,28 +159,32 @@ def rejects_file(result: ImportResult, fmt: str = "csv") -> bytes:
     )])
 
 
-def template_file(dataset: str, fmt: str = "xlsx") -> bytes:
-    """An empty import file for a dataset: the headers, one example row, and (XLSX) instructions."""
+def template_file(dataset: str, fmt: str = "xlsx", variant: str | None = None) -> bytes:
+    """An empty import file for a dataset: the headers, one example row, and (XLSX) instructions.
+
+    `variant` picks a dataset's template variant (for records, a category's own columns).
+    """
     _check_format(fmt)
     ds = get_dataset(dataset)
-    headers = [c.header for c in ds.columns]
-    example = [c.example for c in ds.columns]
+    all_columns = ds.template_columns(variant) if ds.template_columns else ds.columns
+    headers = [c.header for c in all_columns]
+    example = [c.example for c in all_columns]
     if fmt == "csv":
         return writers.csv_bytes(headers, [example])
-    columns = list(enumerate(ds.columns))
+    columns = list(enumerate(all_columns))
     data = writers.Sheet(
         ds.title, headers, [example],
         text_columns={i for i, c in columns if c.identifier},
         required={i for i, c in columns if c.required},
         choices={i: c.choice_labels() for i, c in columns if c.choices},
     )
-    return writers.xlsx_bytes([data, _instructions(ds)])
+    return writers.xlsx_bytes([data, _instructions(ds, all_columns)])
 
 
-def _instructions(ds: Any) -> writers.Sheet:
+def _instructions(ds: Any, columns: Any) -> writers.Sheet:
     groups = {name: group for group in ds.one_of for name in group}
     rows = []
-    for c in ds.columns:
+    for c in columns:
         if c.required:
             need = "必填"
         elif c.field in groups:
@@ -175,8 +192,8 @@ def _instructions(ds: Any) -> writers.Sheet:
         else:
             need = "选填"
         rows.append([c.header, need, "、".join(c.aliases), "、".join(c.choice_labels()), c.note])
-    note = ("第一个工作表为数据；请勿修改表头。每行一条，按顺序导入，可引用前面的行。"
-            "已存在的主体会被拒绝为重复（本导入只新增，不修改）。")
+    note = ds.template_note or ("第一个工作表为数据；请勿修改表头。每行一条，按顺序导入，可引用前面的行。"
+                                "已存在的主体会被拒绝为重复（本导入只新增，不修改）。")
     rows.append(["", "", "", "", note])
     return writers.Sheet("填写说明", ["列名", "是否必填", "也可写作", "可选值", "说明"], rows, wrap_columns={4})
 

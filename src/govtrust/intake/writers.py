@@ -33,11 +33,21 @@ class Sheet:
     wrap_columns: set[int] = field(default_factory=set)
 
 
-def csv_bytes(headers: list[str], rows: list[list[str]]) -> bytes:
+# A cell starting with one of these is a formula to Excel and LibreOffice ("CSV injection"): exports write
+# it with a leading apostrophe, which the spreadsheet shows as text and never evaluates.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value: str) -> str:
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def csv_bytes(headers: list[str], rows: list[list[str]], escape: bool = True) -> bytes:
+    """CSV for people (UTF-8 with BOM, formula-like cells escaped); `escape=False` for machine hand-over."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([[escape_cell(c) for c in row] for row in rows] if escape else rows)
     return out.getvalue().encode("utf-8-sig")
 
 

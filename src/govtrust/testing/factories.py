@@ -19,8 +19,8 @@ from govtrust.subjects import services
 from govtrust.subjects.demo import make_resident_id, make_uscc
 from govtrust.subjects.models import CivilServant, Organization, Region
 
-__all__ = ["SYSTEM", "World", "civil_servant", "client", "complete_resident_id", "complete_uscc", "organization",
-           "region", "resident_id", "uscc", "user"]
+__all__ = ["SYSTEM", "World", "category", "civil_servant", "client", "complete_resident_id", "complete_uscc",
+           "organization", "record_row", "records_csv", "region", "resident_id", "uscc", "user"]
 _seq = itertools.count(1)
 
 
@@ -64,6 +64,51 @@ def user(role: str, org: Organization | None, username: str | None = None, passw
     User = get_user_model()
     return User.objects.create_user(username=username or f"{role}-{next(_seq)}", password=password, role=role,
                                     organization=org)
+
+
+def category(code: str | None = None, polarity: str = "negative", fields: list[dict[str, Any]] | None = None,
+             subject_kinds: list[str] | None = None, **kw: Any) -> Any:
+    """A catalog category made through the catalog service (tests stay independent of the shipped catalog)."""
+    from govtrust.ledger import catalog
+
+    code = code or f"test_cat_{next(_seq)}"
+    kw.setdefault("name", f"测试类别{code}")
+    kw.setdefault("name_en", f"Test category {code}")
+    kw.setdefault("legal_basis", "测试依据")
+    kw.setdefault("disclosure_scope", "public")
+    kw.setdefault("default_severity", "general" if polarity == "negative" else "")
+    kinds = subject_kinds or [*Organization.Kind.values, "civil_servant"]
+    return catalog.create_category(SYSTEM, code=code, polarity=polarity, fields=fields or [], subject_kinds=kinds,
+                                   reason="测试", **kw)
+
+
+RECORD_HEADERS = ["信用信息类别", "主体名称", "统一社会信用代码", "公民身份号码", "决定文书号", "决定机关", "决定日期", "失信程度",
+                  "事实", "依据", "报送单位统一社会信用代码"]
+
+
+def record_row(category_name: str, subject: Organization | None = None, document: str | None = None,
+               decided: str = "2026-05-20", source: Organization | None = None, **cells: str) -> dict[str, str]:
+    """One row of a records file, by header; `cells` overrides or adds columns (use the Chinese headers)."""
+    row = {"信用信息类别": category_name, "主体名称": subject.name if subject else "",
+           "统一社会信用代码": (subject.uscc or "") if subject else "", "公民身份号码": "",
+           "决定文书号": document or f"测试罚〔2026〕{next(_seq)}号", "决定机关": "昆明市五华区市场监督管理局",
+           "决定日期": decided, "失信程度": "", "事实": "未按期履行", "依据": "测试依据",
+           "报送单位统一社会信用代码": (source.uscc or "") if source else ""}
+    row.update(cells)
+    return row
+
+
+def records_csv(rows: list[dict[str, str]], encoding: str = "utf-8-sig") -> bytes:
+    """A records file: the union of the rows' headers (standard ones first), one line per row."""
+    import csv
+    import io
+
+    headers = list(dict.fromkeys([*RECORD_HEADERS, *(h for row in rows for h in row)]))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows([[row.get(h, "") for h in headers] for row in rows])
+    return out.getvalue().encode(encoding)
 
 
 def client(role: str, org: Organization | None) -> Client:

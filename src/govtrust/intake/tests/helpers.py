@@ -35,3 +35,20 @@ def read_xlsx(content: bytes, sheet: int = 0) -> list[list[Any]]:
 def read_csv(content: bytes) -> list[list[str]]:
     assert content.startswith(b"\xef\xbb\xbf"), "CSV for Excel must carry a UTF-8 BOM"
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def run_import_command(*args):
+    """`govtrust import …` in process: (exit status, standard output, standard error with the error)."""
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import", *args, stdout=out, stderr=err)
+        code = 0
+    except CommandError as exc:
+        code = exc.returncode
+        err.write(str(exc))
+    return code, out.getvalue(), err.getvalue()

@@ -31,7 +31,8 @@ def test_an_upload_imports_and_answers_with_the_counts(world, office):
         ORG_HEADERS, ["昆明市五华区审计局", factories.uscc("11", "530102"), "政府部门", "530102", "", "昆明市五华区人民政府", ""],
     ], reason="新设机构")
     assert response.status_code == 200, response.content
-    assert response.json() == {"dataset": "organizations", "total": 1, "created": 1, "rejected": [], "warnings": []}
+    assert response.json() == {"dataset": "organizations", "batch_id": None, "total": 1, "created": 1, "revised": 0,
+                               "unchanged": 0, "rejected": [], "warnings": []}
     assert Organization.objects.get(name="昆明市五华区审计局").parent == world.gov_a
 
 

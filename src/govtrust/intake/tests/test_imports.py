@@ -226,7 +226,7 @@ def test_unknown_headers_are_ignored_with_a_warning(world):
 
 def test_unknown_dataset_and_wrong_encoding_are_clear_errors(world):
     with pytest.raises(ServiceError) as caught:
-        run_import(SYSTEM, dataset="records", filename="a.csv", content=b"a\n1\n")
+        run_import(SYSTEM, dataset="no-such-dataset", filename="a.csv", content=b"a\n1\n")
     assert caught.value.code == "unknown_dataset" and caught.value.status == 404 and "regions" in caught.value.message
     with pytest.raises(ServiceError) as caught:
         run_import(SYSTEM, dataset="regions", filename="a.csv", content="区划代码,名称\n".encode("utf-16"))
