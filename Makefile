@@ -8,11 +8,12 @@ PORT ?= 8000
 
 .PHONY: run test install assets messages browser lint typecheck serve demo clean
 
-## run: set up everything, load the demo data and serve http://$(HOST):$(PORT)
+## run: set up everything, load the demo data and serve http://$(HOST):$(PORT) (with the background worker)
 run: install assets messages
 	GOVTRUST_DEBUG=1 $(BIN)/govtrust migrate --no-input
 	GOVTRUST_DEBUG=1 $(BIN)/govtrust demo
-	GOVTRUST_DEBUG=1 $(BIN)/govtrust runserver $(HOST):$(PORT)
+	GOVTRUST_DEBUG=1 $(BIN)/govtrust db_worker --interval 1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  GOVTRUST_DEBUG=1 $(BIN)/govtrust runserver $(HOST):$(PORT)
 
 ## test: the whole suite (DATABASE_URL selects the database; default SQLite)
 test: install assets messages browser
@@ -51,7 +52,8 @@ typecheck: install
 
 serve: install assets messages
 	$(BIN)/govtrust collectstatic --no-input -v 0
-	$(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 govtrust.wsgi:application
+	$(BIN)/govtrust db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 govtrust.wsgi:application
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

@@ -71,6 +71,7 @@ def _register_routers() -> None:
     from govtrust.accounts.api import router as accounts_router
     from govtrust.core.api import router as core_router
     from govtrust.intake.api import router as intake_router
+    from govtrust.jobs.api import router as jobs_router
     from govtrust.ledger.api import router as ledger_router
     from govtrust.subjects.api import router as subjects_router
 
@@ -78,6 +79,7 @@ def _register_routers() -> None:
     api.add_router("/", accounts_router)
     api.add_router("/", subjects_router)
     api.add_router("/", intake_router)
+    api.add_router("/", jobs_router)
     api.add_router("/", ledger_router)
 
 

@@ -69,11 +69,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "govtrust.core",
     "govtrust.subjects",
     "govtrust.accounts",
     "govtrust.intake",
     "govtrust.ledger",
+    "govtrust.jobs",
     "govtrust.console",
     "govtrust.portal",
 ]
@@ -163,6 +166,16 @@ IMPORT_MAX_FILE_BYTES = int(os.environ.get("GOVTRUST_IMPORT_MAX_FILE_BYTES", str
 # Record files at least this large are read and checked in a second process while the first one writes.
 IMPORT_PARALLEL_MIN_BYTES = int(os.environ.get("GOVTRUST_IMPORT_PARALLEL_MIN_BYTES", str(1024 * 1024)))
 IMPORT_MAX_EXPANDED_BYTES = int(os.environ.get("GOVTRUST_IMPORT_MAX_EXPANDED_BYTES", str(1024**3)))
+# Uploads of bulk datasets (credit records) from this size up are imported by the background worker, with a
+# progress page; smaller ones are imported within the request. The worker reads them from IMPORT_UPLOADS_DIR
+# and reports progress in JOBS_DIR: both must be shared by the web app and the worker (they are, under var/).
+IMPORT_BACKGROUND_MIN_BYTES = int(os.environ.get("GOVTRUST_IMPORT_BACKGROUND_MIN_BYTES", str(2 * 1024 * 1024)))
+IMPORT_UPLOADS_DIR = Path(os.environ.get("GOVTRUST_IMPORT_UPLOADS_DIR", VAR_DIR / "uploads"))
+JOBS_DIR = Path(os.environ.get("GOVTRUST_JOBS_DIR", VAR_DIR / "jobs"))
+
+# Background jobs (ADR 0002): django-tasks with its database backend; `govtrust db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -64,6 +64,9 @@ class Perm:
     LEDGER_VIEW = "ledger.view"
     LEDGER_CHANGE = "ledger.change"  # correct, revoke, repair records; expire by hand
     CATALOG_CHANGE = "catalog.change"
+    PUBLICITY_VIEW = "publicity.view"  # 双公示 decisions and their timeliness figures (the public listing needs none)
+    PUBLICITY_CHANGE = "publicity.change"  # withdraw decisions (also revokes their ledger records)
+    PUBLICITY_SUBMIT = "publicity.submit"  # submit licence and penalty decisions (with IMPORT), declare empty months
 
 
 @dataclass(frozen=True)
@@ -76,25 +79,28 @@ def _p(*perms: str) -> frozenset[str]:
     return frozenset(perms)
 
 
-_STAFF = (Perm.CONSOLE, Perm.SUBJECTS_VIEW, Perm.LEDGER_VIEW)
+_STAFF = (Perm.CONSOLE, Perm.SUBJECTS_VIEW, Perm.LEDGER_VIEW, Perm.PUBLICITY_VIEW)
 
 # 三员分立: the administrator manages the platform but does not read the audit trail; the security
 # auditor reads the audit trail and nothing else.
 ROLE_POLICIES: dict[str, RolePolicy] = {
     Role.ADMIN: RolePolicy(Scope.ALL, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
                                          Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.USERS_MANAGE, Perm.IMPORT,
-                                         Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE)),
+                                         Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE, Perm.PUBLICITY_CHANGE,
+                                         Perm.PUBLICITY_SUBMIT)),
     Role.CREDIT_OFFICE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
                                                     Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.IMPORT,
-                                                    Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE)),
-    Role.DEPARTMENT: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.IMPORT)),
+                                                    Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE,
+                                                    Perm.PUBLICITY_CHANGE, Perm.PUBLICITY_SUBMIT)),
+    Role.DEPARTMENT: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.IMPORT, Perm.PUBLICITY_SUBMIT)),
     Role.ORGANIZATION_DEPT: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.CIVIL_SERVANTS_CHANGE, Perm.PERSONAL_UNMASK,
                                                         Perm.IMPORT)),
     Role.DISCIPLINE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.PERSONAL_UNMASK, Perm.IMPORT)),
     Role.EVALUATED_BODY: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF)),
     Role.ASSESSOR: RolePolicy(Scope.REGION, _p(*_STAFF)),
     Role.AUDITOR: RolePolicy(Scope.ALL, _p(Perm.CONSOLE, Perm.AUDIT_VIEW)),
-    Role.SYSTEM: RolePolicy(Scope.REGION, _p(Perm.SUBJECTS_VIEW, Perm.LEDGER_VIEW, Perm.IMPORT)),
+    Role.SYSTEM: RolePolicy(Scope.REGION, _p(Perm.SUBJECTS_VIEW, Perm.LEDGER_VIEW, Perm.PUBLICITY_VIEW, Perm.IMPORT,
+                                             Perm.PUBLICITY_SUBMIT)),
     Role.PUBLIC: RolePolicy(Scope.NONE, _p()),
 }
 

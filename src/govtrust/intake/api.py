@@ -16,6 +16,7 @@ from ninja import File, Form, Router, Schema, UploadedFile
 
 from govtrust.core import access
 from govtrust.core.access import Perm
+from govtrust.core.errors import ServiceError
 
 from . import writers
 from .datasets import DATASETS, get_dataset, header_key
@@ -112,27 +113,6 @@ def import_file(request: HttpRequest, dataset: str, file: File[UploadedFile],
     return result.as_dict()
 
 
-@router.post("/intake/records", response=ImportOut, summary="推送信用记录（JSON数组）/ push records as a JSON array")
-def push_records(request: HttpRequest, rows: list[dict[str, Any]], accept_valid: bool = False,
-                 match_names: bool = False, reason: str = "") -> dict:
-    """Each object is one row: keys are the template's headers (Chinese) or field names, as in a file.
-
-    The rows take the same door as an uploaded file (one batch, one transaction, the same checks).
-    """
-    access.require(request.auth, Perm.IMPORT)
-    # Every accepted spelling of a key (header, alias, field name) becomes the template's header, so objects
-    # that spell a column differently still land in one column.
-    names = {header_key(h): c.header for c in DATASETS["records"].all_columns() for h in c.accepted_headers}
-    rows = [{names.get(header_key(str(k)), str(k)): v for k, v in row.items()} for row in rows]
-    headers = list(dict.fromkeys(k for row in rows for k in row))
-    table = [[_cell(row.get(h)) for h in headers] for row in rows]
-    options = {"match_names": True} if match_names else {}
-    result = run_import(request.auth, dataset="records", filename="api-push.csv",
-                        content=writers.csv_bytes(headers, table, escape=False), accept_valid=accept_valid,
-                        reason=reason, **options)
-    return result.as_dict()
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -163,3 +143,31 @@ def download_template(request: HttpRequest, dataset: str, format: Literal["xlsx"
     response = HttpResponse(template_file(ds.name, format, category), content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = content_disposition_header(True, f"{ds.title}导入模板.{format}")
     return response
+
+
+# Declared last: Django takes the first matching path, and this one would shadow the fixed /intake/… paths above.
+@router.post("/intake/{dataset}", response=ImportOut,
+             summary="推送信用记录、行政处罚、行政许可等（JSON数组）/ push rows (records, penalties, licences …) as a JSON array")
+def push_records(request: HttpRequest, dataset: str, rows: list[dict[str, Any]], accept_valid: bool = False,
+                 match_names: bool = False, reason: str = "") -> dict:
+    """Each object is one row: keys are the template's headers (Chinese) or field names, as in a file.
+
+    The rows take the same door as an uploaded file (one batch, one transaction, the same checks). Only the
+    set-based datasets (credit records, 双公示 decisions) take pushes; the registry datasets are uploaded.
+    """
+    access.require(request.auth, Perm.IMPORT)
+    ds = get_dataset(dataset)
+    if ds.bulk is None:
+        raise ServiceError("push_unsupported", f"数据集“{ds.title}”不接受推送，请上传文件",
+                           f"the {ds.title_en} dataset takes file uploads, not pushes", status=404)
+    # Every accepted spelling of a key (header, alias, field name) becomes the template's header, so objects
+    # that spell a column differently still land in one column.
+    names = {header_key(h): c.header for c in ds.all_columns() for h in c.accepted_headers}
+    rows = [{names.get(header_key(str(k)), str(k)): v for k, v in row.items()} for row in rows]
+    headers = list(dict.fromkeys(k for row in rows for k in row))
+    table = [[_cell(row.get(h)) for h in headers] for row in rows]
+    options = {"match_names": True} if match_names else {}
+    result = run_import(request.auth, dataset=ds.name, filename="api-push.csv",
+                        content=writers.csv_bytes(headers, table, escape=False), accept_valid=accept_valid,
+                        reason=reason, **options)
+    return result.as_dict()

@@ -409,24 +409,42 @@ def import_records(principal: Any, *, source: Source, filename: str, accept_vali
                    match_names: bool = False, today: dt.date | None = None,
                    progress: Callable[[int], None] | None = None, limit: int | None = None) -> ImportResult:
     """Import a records file as one batch (see the module's docstring). Raises ImportRejected when refused."""
+    today = today or timezone.localdate()
+    home = getattr(principal, "organization", None)
+    return run_bulk(
+        "records", principal, source=source, filename=filename, accept_valid=accept_valid, reason=reason,
+        progress=progress, limit=limit,
+        checker=lambda binding: RecordChecker(principal, binding, source=home, today=today, match_names=match_names),
+        writer=lambda batch: Writer(batch.pk, current().actor_label, current().channel, reason, timezone.now()))
+
+
+def run_bulk(dataset: str, principal: Any, *, source: Source, filename: str, accept_valid: bool, reason: str,
+             checker: Callable[[Binding], Any], writer: Callable[[Batch], Any],
+             progress: Callable[[int], None] | None = None, limit: int | None = None,
+             check_headers: Callable[[tuple[str, ...]], None] | None = None) -> ImportResult:
+    """The batch loop every set-based dataset shares: stream, check in chunks, write, commit or roll back.
+
+    `checker(binding)` gives an object whose `check(row)` returns (item with `seal()`, field errors);
+    `writer(batch)` one whose `write(items)` stores a chunk and whose `outcome` counts created, revised and
+    unchanged rows (and carries a digest). `check_headers` may refuse the file from its header row alone.
+    """
     from .services import ImportRejected, ImportResult, RejectedRow  # services imports the datasets
 
-    today = today or timezone.localdate()
-    ctx = current()
-    home = getattr(principal, "organization", None)
     table = open_table(source, filename, limit=limit)
-    binding = bind(DATASETS["records"], table)
-    batch = _start_batch(principal, filename, source, accept_valid, reason)
-    result = ImportResult("records", filename, table.headers, warnings=list(binding.warnings), batch_id=batch.pk)
-    checker = RecordChecker(principal, binding, source=home, today=today, match_names=match_names)
-    writer = Writer(batch.pk, ctx.actor_label, ctx.channel, reason, timezone.now())
+    if check_headers is not None:
+        check_headers(table.headers)
+    binding = bind(DATASETS[dataset], table)
+    batch = start_batch(principal, filename, source, accept_valid, reason, dataset=dataset)
+    result = ImportResult(dataset, filename, table.headers, warnings=list(binding.warnings), batch_id=batch.pk)
     try:
+        check = checker(binding)
+        write = writer(batch)
         with transaction.atomic():
-            for count, entries, rejected in _checked(checker, table.rows, parallel=_parallel(source)):
+            for count, entries, rejected in checked(check, table.rows, parallel=_parallel(source)):
                 result.rejected += [RejectedRow(*r) for r in rejected]
                 result.total += count
                 if entries and (accept_valid or not result.rejected):
-                    writer.write(entries)
+                    write.write(entries)
                 if progress:
                     progress(result.total)
             if result.total == 0:
@@ -434,14 +452,14 @@ def import_records(principal: Any, *, source: Source, filename: str, accept_vali
                                  f"The file has a header (row {table.header_row}) but no data rows")
             if result.rejected and not accept_valid:
                 raise ImportRejected(result)
-            outcome = writer.outcome
+            outcome = write.outcome
             result.created, result.revised, result.unchanged = outcome.created, outcome.revised, outcome.unchanged
-            _finish_batch(batch, result, Batch.Status.COMMITTED, outcome.digest.hexdigest())
+            finish_batch(batch, result, Batch.Status.COMMITTED, outcome.digest.hexdigest())
     except ServiceError as err:
-        _finish_batch(batch, result, Batch.Status.REJECTED, message=f"{err.message}\n{err.message_en}")
+        finish_batch(batch, result, Batch.Status.REJECTED, message=f"{err.message}\n{err.message_en}")
         raise
     except BaseException:
-        _finish_batch(batch, result, Batch.Status.FAILED, message="导入中断 / the import was interrupted")
+        finish_batch(batch, result, Batch.Status.FAILED, message="导入中断 / the import was interrupted")
         raise
     return result
 
@@ -449,7 +467,7 @@ def import_records(principal: Any, *, source: Source, filename: str, accept_vali
 Checked = tuple[int, list[Entry], list[tuple[int, dict[str, str], list[FieldError]]]]
 
 
-def _check_chunks(checker: RecordChecker, rows: Iterable[Row]) -> Iterator[Checked]:
+def _check_chunks(checker: Any, rows: Iterable[Row]) -> Iterator[Checked]:
     """Per chunk: how many rows, the entries ready to write (content serialized), the refused rows."""
     original = checker.binding.original
     for chunk in chunks(rows):
@@ -468,7 +486,7 @@ def _parallel(source: Source) -> bool:
     return hasattr(os, "fork") and source_size(source) >= settings.IMPORT_PARALLEL_MIN_BYTES
 
 
-def _checked(checker: RecordChecker, rows: Iterator[Row], parallel: bool) -> Iterator[Checked]:
+def checked(checker: Any, rows: Iterator[Row], parallel: bool) -> Iterator[Checked]:
     if not parallel:
         yield from _check_chunks(checker, rows)
         return
@@ -498,7 +516,7 @@ def _checked(checker: RecordChecker, rows: Iterator[Row], parallel: bool) -> Ite
             reader.kill()
 
 
-def _reader(checker: RecordChecker, rows: Iterator[Row], send: Any, receive: Any) -> None:
+def _reader(checker: Any, rows: Iterator[Row], send: Any, receive: Any) -> None:
     """The reader process: check every chunk and send it; a refused file is sent as its error.
 
     It lets go of what it inherited and must not hold: the pipe's reading end (so that a writer killed
@@ -523,7 +541,8 @@ def _reader(checker: RecordChecker, rows: Iterator[Row], send: Any, receive: Any
         send.close()
 
 
-def _start_batch(principal: Any, filename: str, source: Source, accept_valid: bool, reason: str) -> Batch:
+def start_batch(principal: Any, filename: str, source: Source, accept_valid: bool, reason: str,
+                dataset: str = "records") -> Batch:
     """The batch row, committed on its own so the history shows refused and interrupted imports too."""
     ctx = current()
     user = ctx.user if hasattr(ctx.user, "get_username") else None  # a console user, not an API key
@@ -535,12 +554,12 @@ def _start_batch(principal: Any, filename: str, source: Source, accept_valid: bo
             status=Batch.Status.FAILED, finished_at=timezone.now(),
             message="导入被中断，未写入任何数据；已重新导入 / interrupted, nothing written; imported again")
         return Batch.objects.create(
-            dataset="records", filename=filename[:255], sha256=sha, size=size, channel=ctx.channel,
+            dataset=dataset, filename=filename[:255], sha256=sha, size=size, channel=ctx.channel,
             actor=ctx.actor_label, user=user, organization=getattr(principal, "organization", None),
             accept_valid=accept_valid, reason=reason, status=Batch.Status.RUNNING, started_at=timezone.now())
 
 
-def _finish_batch(batch: Batch, result: Any, status: str, digest: str = "", message: str = "") -> None:
+def finish_batch(batch: Batch, result: Any, status: str, digest: str = "", message: str = "") -> None:
     batch.status, batch.finished_at, batch.message = status, timezone.now(), message
     batch.total, batch.rejected = result.total, len(result.rejected)
     batch.created, batch.revised, batch.unchanged = result.created, result.revised, result.unchanged

@@ -20,6 +20,7 @@ from govtrust.core.errors import FieldError, invalid
 
 from . import catalog, services
 from .models import Category, Record, Regime, RevisionKind
+from .queries import filter_records
 
 router = Router(tags=["ledger 信用信息"])
 MAX_PAGE = 500
@@ -257,32 +258,6 @@ def _after(cursor: str) -> Q:
     except (ValueError, UnicodeDecodeError):
         raise invalid([FieldError("cursor", "分页游标无效", "invalid cursor")]) from None
     return Q(decision_date__lt=decided) | Q(decision_date=decided, pk__lt=last)
-
-
-def filter_records(principal: Any, f: RecordFilters) -> QuerySet[Record]:
-    """The records a principal may see, narrowed by the filters (shared by the API and the console)."""
-    qs = access.restrict(principal, Record.objects.all(), Perm.LEDGER_VIEW)
-    if f.region:
-        qs = qs.filter(unit__region__path__contains=f"/{f.region}/")  # the division and everything below it
-    if f.organization_id:
-        org = access.get_visible(principal, _organizations(), pk=f.organization_id)
-        qs = qs.filter(unit__path__startswith=org.path)
-    exact = {"subject_key": f.subject_key, "category__code": f.category, "severity": f.severity,
-             "status": f.status, "source_id": f.source_id, "batch_id": f.batch_id}
-    qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
-    if f.decided_from:
-        qs = qs.filter(decision_date__gte=f.decided_from)
-    if f.decided_to:
-        qs = qs.filter(decision_date__lte=f.decided_to)
-    if f.q:
-        qs = qs.filter(Q(subject_name__contains=f.q) | Q(document_number__contains=f.q))
-    return qs
-
-
-def _organizations() -> QuerySet[Any]:
-    from govtrust.subjects.models import Organization
-
-    return Organization.objects.all()
 
 
 @router.get("/records", response=RecordPage, summary="信用记录列表 / list records")

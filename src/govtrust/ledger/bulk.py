@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import orjson
 from django.db import connection
 
 from .models import Record, RecordStatus, Revision, RevisionKind
@@ -78,7 +79,10 @@ class Entry(NamedTuple):
         }
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+def _ENCODE(content: dict[str, Any]) -> str:
+    """Compact JSON, non-ASCII kept: orjson, about seven times faster than the standard encoder (a million
+    revisions' content per benchmark run). Content holds only strings, integers and None."""
+    return orjson.dumps(content).decode()
 
 
 @dataclass
@@ -142,6 +146,14 @@ def allocate_ids(count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+# PostgreSQL plans each chunk's lookup from the table's statistics, which a long batch makes stale: importing
+# into an empty or small ledger, the planner keeps reading every record of the source organization per chunk
+# (the natural key's first column only) and the batch turns quadratic — a million rows took 715 s instead of
+# about 200. ANALYZE inside the batch's transaction counts the batch's own rows; it runs each time the batch
+# has doubled since the last one (20k, 40k, … rows: ten times for ten million, about half a second each).
+ANALYZE_FROM = 20_000
+
+
 class Writer:
     """Writes the chunks of one batch: one instance per batch, inside the batch's transaction."""
 
@@ -158,6 +170,7 @@ class Writer:
         sets = ", ".join(f"{quote(c)} = {'%s::jsonb' if c in _JSON and connection.vendor == 'postgresql' else '%s'}"
                          for c in _UPDATED)
         self._update_sql = f"UPDATE {quote(Record._meta.db_table)} SET {sets} WHERE id = %s"
+        self._written = self._analyzed_at = 0
 
     def write(self, entries: list[Entry]) -> Outcome:
         chunk = Outcome()
@@ -193,6 +206,10 @@ class Writer:
                 cursor.executemany(self._update_sql, updates)
             if revisions:
                 cursor.executemany(self._revision_sql, revisions)
+            self._written += len(new_rows)
+            if connection.vendor == "postgresql" and self._written >= max(ANALYZE_FROM, 2 * self._analyzed_at):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(Record._meta.db_table)}")
+                self._analyzed_at = self._written
         self.outcome.add(chunk)
         return chunk
 
@@ -200,7 +217,7 @@ class Writer:
         """The stored records that share a natural key with the chunk: key → (id, hash, revision, status)."""
         docs = sorted({e.document_number for e in entries})
         sources = sorted({e.source_id for e in entries})
-        found = Record.objects.filter(document_number__in=docs, source_id__in=sources).values_list(
+        found = Record.objects.filter(document_number__in=docs, source_id__in=sources).order_by().values_list(
             "source_id", "document_number", "category_id", "subject_key", "id", "content_hash", "revision", "status")
         return {(s, d, c, k): (i, h, r, st) for s, d, c, k, i, h, r, st in found.iterator(chunk_size=5000)}
 

@@ -22,6 +22,7 @@ from govtrust.subjects.models import CivilServant, Organization
 from ..forms import ServiceForm, reason_field
 from .base import console_view, is_htmx, no_store, paginate, submit
 from .organizations import OrganizationChoice
+from .records import subject_records
 
 
 class CivilServantForm(ServiceForm):
@@ -93,6 +94,7 @@ def civil_servant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "can_unmask": access.can(request.user, Perm.PERSONAL_UNMASK),
         "can_change": access.can(request.user, Perm.CIVIL_SERVANTS_CHANGE),
+        **subject_records(request.user, f"p:{person.pk}"),
     })
 
 

@@ -1,5 +1,7 @@
 """Imports: choose a dataset, upload a file, see what was created and which rows were refused and why;
-download the templates and the refused rows (to fix and import again)."""
+download the templates (for records, one per catalog category) and the refused rows (to fix and import
+again). A large file of a bulk dataset goes to the background worker: the user is sent to the job's
+progress page instead of waiting on the request."""
 
 from __future__ import annotations
 
@@ -7,8 +9,9 @@ import io
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 
 from govtrust.core import access
@@ -16,7 +19,9 @@ from govtrust.core.access import Perm
 from govtrust.core.errors import NotFound
 from govtrust.intake import services as intake
 from govtrust.intake.datasets import DATASETS, Dataset
+from govtrust.intake.jobs import queue_import, runs_in_background
 from govtrust.intake.tabular import check_size
+from govtrust.ledger.models import Category
 
 from .. import rejects
 from ..forms import ServiceForm, reason_field
@@ -45,16 +50,23 @@ class ImportForm(ServiceForm):
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.user, request.POST or None, request.FILES or None)
 
-    def run(data: dict[str, Any]) -> intake.ImportResult:
+    def run(data: dict[str, Any]) -> Any:
         upload = data["file"]
         check_size(upload.size)
+        if runs_in_background(data["dataset"], upload.size):
+            return queue_import(request.user, dataset=data["dataset"], upload=upload,
+                                accept_valid=data["accept_valid"], reason=data["reason"])
         return intake.run_import(request.user, dataset=data["dataset"], filename=upload.name, content=upload.read(),
                                  accept_valid=data["accept_valid"], reason=data["reason"])
 
     result, status = submit(request, form, run)
+    if result is not None and not isinstance(result, intake.ImportResult):
+        return redirect("console:job", pk=result.pk)
     if result is None and isinstance(form.service_error, intake.ImportRejected):
         result = form.service_error.result  # rolled back: show every refused row all the same
-    context = {"form": form, "result": result, "datasets": _datasets(request.user)}
+    context = {"form": form, "result": result, "datasets": _datasets(request.user),
+               "categories": Category.objects.filter(active=True) if "records" in DATASETS else (),
+               "background_min": settings.IMPORT_BACKGROUND_MIN_BYTES}
     if result is not None and result.rejected:
         context["rejects_token"] = rejects.keep(request, result)
     return render(request, "console/imports/upload.html", context, status=status)
@@ -65,8 +77,13 @@ def import_template(request: HttpRequest, dataset: str, fmt: str) -> HttpRespons
     ds = DATASETS.get(dataset)
     if ds is None or fmt not in intake.FORMATS or ds not in _datasets(request.user):
         return not_found(request, NotFound("数据集", "dataset"))
-    content = intake.template_file(ds.name, fmt)
-    return FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{ds.title}-导入模板.{fmt}")
+    category = (request.GET.get("category") or None) if ds.template_columns else None
+    name = Category.objects.filter(code=category, active=True).values_list("name", flat=True).first()
+    if category and name is None:
+        return not_found(request, NotFound("信息类别", "category"))
+    content = intake.template_file(ds.name, fmt, category)
+    return FileResponse(io.BytesIO(content), as_attachment=True,
+                        filename=f"{ds.title}{'-' + name if name else ''}-导入模板.{fmt}")
 
 
 @console_view(Perm.IMPORT)

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +19,7 @@ from govtrust.subjects.models import CivilServant, Organization, Region
 
 from ..forms import ServiceForm, reason_field
 from .base import console_view, is_htmx, paginate, submit
+from .records import subject_records
 
 RECENT_EVENTS = 10
 
@@ -109,6 +111,9 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "civil_servant_count": access.restrict(user, CivilServant.objects.filter(organization=org)).count(),
         "can_change": access.can(user, Perm.SUBJECTS_CHANGE),
         "events": None,
+        **subject_records(user, f"o:{org.pk}"),
+        "extra_link": f"{reverse('console:records')}?organization={org.pk}",
+        "extra_link_label": _("含下属单位及其公务员的信用记录"),
     }
     if access.can(user, Perm.AUDIT_VIEW):
         context["events"] = audit.events_for(
