@@ -20,7 +20,7 @@ from govtrust.core.errors import FieldError, invalid
 
 from . import catalog, services
 from .models import Category, Record, Regime, RevisionKind
-from .queries import filter_records
+from .queries import RecordQuery, filter_records
 
 router = Router(tags=["ledger 信用信息"])
 MAX_PAGE = 500
@@ -195,18 +195,7 @@ class CorrectionIn(Schema):
     data: dict[str, Any] | None = None
 
 
-class RecordFilters(Schema):
-    region: str | None = None  # a division code: records about units in it and below
-    organization_id: int | None = None  # the subject organization (or a person's unit) and its subtree
-    subject_key: str | None = None
-    category: str | None = None
-    severity: str | None = None
-    status: str | None = None
-    source_id: int | None = None
-    batch_id: int | None = None
-    decided_from: dt.date | None = None
-    decided_to: dt.date | None = None
-    q: str | None = None  # subject name or document number contains
+class RecordFilters(RecordQuery):
     limit: int = 50
     cursor: str | None = None
 

@@ -1,17 +1,17 @@
 """Reading the ledger: the one record search that the API, the console and the exports share.
 
-`filter_records` takes anything with the RecordQuery attributes (the API passes its RecordFilters
-schema, the console a RecordQuery built from the query string), starts from what the principal may
-see, and narrows it; it never widens the access layer's answer.
+`filter_records` takes a RecordQuery (the API's RecordFilters adds paging to it; the console builds one
+from the query string), starts from what the principal may see, and narrows it; it never widens the
+access layer's answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from ninja import Schema
 
 from govtrust.core import access
 from govtrust.core.access import Perm
@@ -19,8 +19,9 @@ from govtrust.core.access import Perm
 from .models import Record
 
 
-@dataclass(frozen=True)
-class RecordQuery:
+class RecordQuery(Schema):
+    """The filters of a records list, shared by the console and the API (which adds its paging to them)."""
+
     region: str | None = None  # a division code: records about units in it and below
     organization_id: int | None = None  # the subject organization (or a person's unit) and its subtree
     subject_key: str | None = None
@@ -34,8 +35,8 @@ class RecordQuery:
     q: str | None = None  # subject name or document number contains
 
 
-def filter_records(principal: Any, f: Any) -> QuerySet[Record]:
-    """The records a principal may see, narrowed by the filters `f` (a RecordQuery or the API's schema).
+def filter_records(principal: Any, f: RecordQuery) -> QuerySet[Record]:
+    """The records a principal may see, narrowed by the filters `f`.
 
     An organization the principal cannot see raises NotFound, as for any object out of reach.
     """
