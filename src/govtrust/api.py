@@ -73,6 +73,7 @@ def _register_routers() -> None:
     from govtrust.intake.api import router as intake_router
     from govtrust.jobs.api import router as jobs_router
     from govtrust.ledger.api import router as ledger_router
+    from govtrust.publicity.api import router as publicity_router
     from govtrust.subjects.api import router as subjects_router
 
     api.add_router("/", core_router)
@@ -81,6 +82,7 @@ def _register_routers() -> None:
     api.add_router("/", intake_router)
     api.add_router("/", jobs_router)
     api.add_router("/", ledger_router)
+    api.add_router("/", publicity_router)
 
 
 _register_routers()

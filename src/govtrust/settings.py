@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "govtrust.accounts",
     "govtrust.intake",
     "govtrust.ledger",
+    "govtrust.publicity",
     "govtrust.jobs",
     "govtrust.console",
     "govtrust.portal",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("console/", include("govtrust.console.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("publicity/", include("govtrust.publicity.urls")),
     path("", include("govtrust.portal.urls")),
 ]
 if settings.DEBUG:

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from govtrust.publicity import console as publicity_console
 
 from .views import (
     apikeys,
@@ -51,6 +52,7 @@ urlpatterns = [
     path("calendar/edit/", calendar.calendar_edit, name="calendar_edit"),
     path("calendar/calculate/", calendar.calendar_calculate, name="calendar_calculate"),
     path("calendar/<int:year>/", calendar.calendar_year, name="calendar_year"),
+    path("publicity/", publicity_console.dashboard, name="publicity"),
     path("imports/", imports.import_upload, name="imports"),
     path("imports/templates/<slug:dataset>.<str:fmt>", imports.import_template, name="import_template"),
     path("imports/rejects/<slug:token>.<str:fmt>", imports.import_rejects, name="import_rejects"),

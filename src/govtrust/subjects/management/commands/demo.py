@@ -14,6 +14,7 @@ from django.urls import reverse
 from govtrust.core.context import acting
 from govtrust.core.errors import ServiceError
 from govtrust.ledger.demo import DEFAULT_RECORDS, load_records
+from govtrust.publicity.demo import DEFAULT_DECISIONS, load_decisions
 from govtrust.subjects.demo import ACTOR_LABEL, DEFAULT_CIVIL_SERVANTS, PASSWORD_ENV, DemoReport, load_demo
 
 TALLY_LABELS = {
@@ -47,20 +48,25 @@ class Command(BaseCommand):
                             help=f"公务员人数 / number of civil servants (default {DEFAULT_CIVIL_SERVANTS})")
         parser.add_argument("--records", type=int, default=DEFAULT_RECORDS,
                             help=f"信用记录条数 / number of ledger records (default {DEFAULT_RECORDS})")
+        parser.add_argument("--decisions", type=int, default=DEFAULT_DECISIONS,
+                            help=f"双公示决定条数 / number of licence and penalty decisions (default {DEFAULT_DECISIONS})")
         parser.add_argument("--base-url", default="http://127.0.0.1:8000",
                             help="打印链接所用的地址 / address used in the printed links")
 
-    def handle(self, *args, civil_servants: int, records: int, base_url: str, **options) -> None:
+    def handle(self, *args, civil_servants: int, records: int, decisions: int, base_url: str, **options) -> None:
         started = time.monotonic()
         try:
             report = load_demo(civil_servants=civil_servants)
             with acting(actor_label=ACTOR_LABEL, channel="cli"):
                 loaded = load_records(records)
+                published = load_decisions(decisions)
         except ServiceError as err:
             raise CommandError(str(err)) from None
         self._summary(report, time.monotonic() - started)
         if loaded:
             self.stdout.write(f"  信用记录 ledger records: {loaded}")
+        if published:
+            self.stdout.write(f"  双公示决定 licence and penalty decisions: {published}")
         self._logins(report)
         self._keys(report)
         self._links(base_url.rstrip("/"))

@@ -1,0 +1,1 @@
+from govtrust.console.tests.browser import page  # noqa: F401  (the e2e tests' browser fixture)
