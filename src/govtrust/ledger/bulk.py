@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -245,7 +244,7 @@ def _same(day: dt.date | None) -> dt.date | None:
 
 
 def _json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False) if data else "{}"
+    return _ENCODE(data) if data else "{}"
 
 
 def insert_plain(entries: list[Entry], batch_id: int | None, now: dt.datetime) -> None:
