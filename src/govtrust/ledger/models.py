@@ -238,8 +238,9 @@ class Revision(models.Model):
         ordering = ["record", "number"]
         verbose_name = _("修订")
         verbose_name_plural = _("修订")
+        # The unique (record, number) index also serves the as-of reads: a record has a handful of revisions,
+        # read newest first; a second (record, recorded_at) index cost every bulk-intake row another B-tree insert.
         constraints = [models.UniqueConstraint(fields=["record", "number"], name="revision_unique")]
-        indexes = [models.Index(fields=["record", "recorded_at"], name="revision_asof")]
 
     scope_region_field = ("record__unit__region__path", "record__source__region__path")
     scope_org_field = ("record__unit__path", "record__source__path")
