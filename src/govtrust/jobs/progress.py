@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 
 MIN_INTERVAL = 0.5  # seconds between two writes of the same job's file
+STALL_AFTER = 300  # seconds without a report after which a running job is shown as possibly stopped
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class Snapshot:
     total: int | None = None  # None: not known in advance (the bar shows the count only)
     step: str = ""
     updated: float = 0.0  # time.time() of the last report
+
+    def stalled(self, now: float | None = None) -> bool:
+        """A report was written once, but not for STALL_AFTER seconds: the worker may have been stopped."""
+        return bool(self.updated) and (now or time.time()) - self.updated > STALL_AFTER
 
     @property
     def percent(self) -> int | None:

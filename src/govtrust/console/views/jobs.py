@@ -26,7 +26,8 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @console_view()
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job(request.user, pk)
-    context = {"job": job, "snapshot": progress.read(job.pk) if not job.finished else None,
+    snapshot = progress.read(job.pk) if not job.finished else None
+    context = {"job": job, "snapshot": snapshot, "stalled": bool(snapshot and snapshot.stalled()),
                "poll_seconds": POLL_SECONDS}
     template = "console/jobs/_status.html" if is_htmx(request) else "console/jobs/detail.html"
     return render(request, template, context)

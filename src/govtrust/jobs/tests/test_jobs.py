@@ -1,6 +1,8 @@
 """Background imports end to end: the console queues the file, the real worker (db_worker) runs it, the job
 page shows progress and the outcome; the scope rules hold for jobs as for everything else."""
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -144,6 +146,21 @@ def test_the_progress_page_shows_rows_and_percent_while_running(world, login, pe
     reporter(10_000, "读取并校验", force=True)
     page = client.get(f"/console/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
     assert "10000 / 40000" in page.replace(",", "") and "25%" in page and 'value="25"' in page and "every 1s" in page
+
+
+def test_a_running_job_without_progress_for_minutes_is_shown_as_possibly_stopped(world, login, penalty):
+    client = login(Role.CREDIT_OFFICE, "credit_a")
+    _upload(client, [factories.record_row(penalty.name, world.finance_a, source=world.credit_a)])
+    job = Job.objects.get()
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    progress.Reporter(job.pk)(500, force=True)
+    fresh = client.get(f"/console/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "job-stalled" not in fresh
+    path = progress._path(job.pk)
+    report = json.loads(path.read_text())
+    path.write_text(json.dumps(report | {"updated": report["updated"] - progress.STALL_AFTER - 1}))
+    stale = client.get(f"/console/jobs/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert "job-stalled" in stale and "every 1s" in stale
 
 
 def test_row_estimate_counts_data_lines(tmp_path):
