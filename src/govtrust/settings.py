@@ -151,6 +151,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The project's own CSS and JS and the vendored npm assets live in the package, not in an app: without this
+# runserver (`make run`) served pages without styles or HTMX, and collectstatic missed them.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("GOVTRUST_STATIC_ROOT", HOME / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("GOVTRUST_MEDIA_ROOT", VAR_DIR / "media"))
 

@@ -16,24 +16,17 @@ import pytest
 from django.db import connections
 from playwright.sync_api import Page, sync_playwright
 
-import govtrust
-
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
 PASSWORD = "pass-for-tests-1"  # the factories' default
-STATIC_DIR = Path(govtrust.__file__).parent / "static"
 
 
 @pytest.fixture
-def page(settings) -> Iterator[Page]:
+def page() -> Iterator[Page]:
     """A fresh browser page (Chinese locale), failing fast when something does not appear."""
-    # The live server serves static files through the finders; the shells need static/ (our CSS and JS,
-    # htmx and echarts from `make assets`) whether or not the settings list it yet.
-    if STATIC_DIR not in [Path(d) for d in settings.STATICFILES_DIRS]:
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, STATIC_DIR]
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
     with sync_playwright() as playwright:
