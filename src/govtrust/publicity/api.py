@@ -1,4 +1,5 @@
-"""Publicity API: decisions for staff (list, detail, withdraw), the timeliness figures, and the public listing.
+"""Publicity API: decisions for staff (list, detail, withdraw), the timeliness figures and the warnings that
+concern the caller, and the public listing.
 
 Staff reads go through the access layer; the public endpoint needs no login and shows only what the portal
 shows: current decisions, natural persons' identifiers masked, withdrawn ones with their note.
@@ -6,11 +7,13 @@ shows: current decisions, natural persons' identifiers masked, withdrawn ones wi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from govtrust.core import access
@@ -18,6 +21,7 @@ from govtrust.core.access import Perm
 from govtrust.ledger.api import _after, _cursor  # the ledger's (decision date, id) cursor, shared
 
 from . import metrics, services
+from . import warnings as publicity_warnings
 from .models import Decision
 from .queries import Search, search
 
@@ -137,6 +141,18 @@ def get_metrics(request: HttpRequest, period: str, kind: str | None = None) -> d
     """`period`: a month (2026-10) or a quarter (2026Q4)."""
     access.require(request.auth, Perm.PUBLICITY_VIEW)
     return metrics.report(request.auth, metrics.parse_period(period), kind or None)
+
+
+@router.get("/publicity/warnings", summary="与调用方相关的预警 / the warnings that concern the caller")
+def get_warnings(request: HttpRequest, period: str | None = None, kind: str | None = None) -> dict[str, Any]:
+    """Overdue, incomplete, inaccurate and silent-month warnings for the caller's department (or, for a credit
+    office, every department of its region). `period`: a month or quarter; default the previous and this month."""
+    access.require(request.auth, Perm.PUBLICITY_VIEW)
+    today = timezone.localdate()
+    chosen = metrics.parse_period(period) if period else publicity_warnings.default_period(today)
+    found = publicity_warnings.for_principal(request.auth, chosen, kind or None, today=today)
+    return {"period": chosen.label, "start": chosen.start, "end": chosen.end - dt.timedelta(days=1),
+            "count": len(found), "items": [dataclasses.asdict(w) | {"label": w.label} for w in found]}
 
 
 @router.get("/publicity/public/decisions", response=PublicPage, auth=None,

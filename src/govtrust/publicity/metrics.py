@@ -98,6 +98,8 @@ def decisions(principal: Any, period: Period, kind: str | None = None) -> Any:
 
 def report(principal: Any, period: Period, kind: str | None = None) -> dict[str, Any]:
     """The figures for one period: totals, per department, per region, month coverage, and warnings."""
+    if kind and kind not in Kind.values:
+        raise field_error("kind", f"不支持的类型“{kind}”（licence / penalty）", f"unknown kind {kind!r} (licence / penalty)")
     qs = decisions(principal, period, kind)
     total = _row(qs.aggregate(**_COUNTS))
     groups = {name: [_row(r) for r in qs.values(*fields).annotate(**_COUNTS).order_by(*fields)]
@@ -131,7 +133,7 @@ def _coverage(principal: Any, period: Period, kind: str | None) -> list[dict[str
             silent = sorted(set(departments) - got - empty)
             out.append({"month": f"{month:%Y-%m}", "kind": k, "departments": len(departments),
                         "reported": len(got & set(departments)), "declared_empty": len(empty), "silent": len(silent),
-                        "silent_departments": [departments[d] for d in silent]})
+                        "silent_departments": [departments[d] for d in silent], "silent_department_ids": silent})
     return out
 
 

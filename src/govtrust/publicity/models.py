@@ -178,6 +178,10 @@ class Decision(models.Model):
             models.Index(fields=["authority", "decision_date"], name="decision_authority"),
             models.Index(fields=["source", "decision_date"], name="decision_source"),
             models.Index(fields=["status", "disclosure_end"], name="decision_status_end"),
+            # The public listing (migration 0004): its order, read backwards, and the exact document number
+            # its search ORs with the name. PostgreSQL also gets a trigram index for the name (RunSQL there).
+            models.Index(fields=["decision_date", "id"], name="decision_listing"),
+            models.Index(fields=["document_number"], name="decision_document_number"),
         ]
 
     # Staff see what their region's (or organization's) departments published or decided.
@@ -210,3 +214,30 @@ class EmptyMonthDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_id} {self.kind} {self.month:%Y-%m}"
+
+
+class ExportRun(models.Model):
+    """One export in the national format (to the provincial or national platform): what it covered and who ran it.
+
+    `--since last` starts where the previous run of the same kind to the same target ended (`until`), so
+    successive incremental exports neither miss nor repeat a decision published or changed in between.
+    """
+
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    format = models.CharField(_("格式"), max_length=8)
+    since = models.DateTimeField(_("起始时间"), null=True, blank=True)  # null: a full export
+    until = models.DateTimeField(_("截至时间（导出时间）"))
+    count = models.PositiveIntegerField(_("导出条数"))
+    actor = models.CharField(_("操作者"), max_length=128)
+    target = models.CharField(_("报送对象"), max_length=200, blank=True)  # e.g. 云南省公共信用信息平台
+    previous = models.ForeignKey("self", verbose_name=_("上次导出"), null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+
+    class Meta:
+        ordering = ["-until", "-id"]
+        verbose_name = _("导出记录")
+        verbose_name_plural = _("导出记录")
+        indexes = [models.Index(fields=["kind", "target", "until"], name="export_run_last")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.format} {self.until:%Y-%m-%d %H:%M}"

@@ -61,10 +61,29 @@ def declare_empty(principal: Any, department: Any, kind: str, month: dt.date, no
     return declaration
 
 
+EXPIRE_CHUNK = 2000
+
+
 def expire_due(principal: Any, today: dt.date) -> int:
-    """Mark published decisions past their disclosure end as expired (one UPDATE; the listing already hides them)."""
+    """Mark published decisions past their disclosure end as expired, with one audit event each.
+
+    Set-based in chunks (one UPDATE and one bulk audit append per chunk, each chunk its own transaction), so
+    the scheduled run is restartable; the public listing already hides these items by date.
+    """
     access.require(principal, Perm.PUBLICITY_CHANGE)
-    return Decision.objects.filter(status=Status.PUBLISHED, disclosure_end__lt=today).update(status=Status.EXPIRED)
+    done = 0
+    while True:
+        with transaction.atomic():
+            due = list(Decision.objects.select_for_update().filter(
+                status=Status.PUBLISHED, disclosure_end__lt=today).order_by("pk").only(
+                "pk", "kind", "document_number", "counterparty_name", "disclosure_end")[:EXPIRE_CHUNK])
+            if not due:
+                return done
+            Decision.objects.filter(pk__in=[d.pk for d in due]).update(status=Status.EXPIRED)
+            audit.record_many(audit.Change.of(
+                "expire", d, before={"status": Status.PUBLISHED}, after={"status": Status.EXPIRED},
+                reason=f"公示截止期{d.disclosure_end:%Y-%m-%d}已过（截至{today:%Y-%m-%d}）") for d in due)
+            done += len(due)
 
 
 def public_decisions(today: dt.date | None = None) -> QuerySet[Decision]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from govtrust.core import access
 from govtrust.core.access import Perm
+from govtrust.publicity import warnings as publicity_warnings
 from govtrust.subjects.models import CivilServant, Organization, Region
 
 from .base import console_view
@@ -32,4 +33,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "civil_servant_count": access.restrict(user, CivilServant.objects.all()).count(),
             "by_kind": _organizations_by_kind(user),
         }
+    if access.can(user, Perm.PUBLICITY_VIEW):  # 双公示 warnings concerning the user's department or region
+        context["publicity_warning_count"] = publicity_warnings.count_for(user)
     return render(request, "console/home.html", context)

@@ -81,6 +81,8 @@ def test_metrics_endpoint(published, make_user):
     data = c.get("/api/v1/publicity/metrics?period=2026-10&kind=penalty").json()
     assert data["total"]["total"] == 3 and data["total"]["late"] == 3  # Oct 9 → due Oct 19; got Oct 21
     assert Client().get("/api/v1/publicity/metrics?period=2026-10").status_code == 401
+    bad = c.get("/api/v1/publicity/metrics?period=2026-10&kind=fine")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "kind"
 
 
 def test_push_penalties_through_the_api(world, make_user):

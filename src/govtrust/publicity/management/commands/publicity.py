@@ -1,4 +1,9 @@
-"""`govtrust publicity report --month 2026-10 [--json]` and `govtrust publicity export --since DATE --format csv`."""
+"""`govtrust publicity report --month 2026-10 [--json]`, `govtrust publicity export --since DATE|last --format csv`
+and the scheduled `govtrust publicity expire [--today DATE]`.
+
+Every export is recorded (publicity.ExportRun, and an audit event): `--since last` exports what was published,
+changed or withdrawn since the previous export of that kind (to that `--target`), and the first one exports all.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from govtrust.core.access import SYSTEM
+from govtrust.core.context import acting
 from govtrust.core.errors import ServiceError
-from govtrust.publicity import exports, metrics
+from govtrust.intake.operator import operator
+from govtrust.publicity import exports, metrics, services
 from govtrust.publicity.models import Kind
 
 KINDS = {"penalty": Kind.PENALTY, "licence": Kind.LICENCE}
@@ -22,7 +30,8 @@ def _pct(value: float | None) -> str:
 
 
 class Command(BaseCommand):
-    help = "双公示：时效与质量报告、按国家标准格式导出 / publicity: timeliness and quality report, national-format export"
+    help = ("双公示：时效与质量报告、按国家标准格式导出、公示期满处理 / "
+            "publicity: timeliness and quality report, national-format export, expiry")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -33,10 +42,15 @@ class Command(BaseCommand):
         report.add_argument("--kind", choices=sorted(KINDS), help="只统计一类决定 / one kind only")
         report.add_argument("--json", action="store_true", help="以JSON输出 / print JSON")
         export = sub.add_parser("export", help="导出国家标准格式 / export in the national column set")
-        export.add_argument("--since", help="只导出此日期起公示或更新的决定（YYYY-MM-DD）/ incremental since this date")
+        export.add_argument("--since", help="只导出此日期起公示、更新或撤下的决定（YYYY-MM-DD）；last 表示自上次导出以来 / "
+                                            "incremental since this date, or since the last export (last)")
+        export.add_argument("--target", default="", help="报送对象，如“云南省公共信用信息平台”（--since last 按对象分别续接）/ "
+                                                     "where the export goes (last continues per target)")
         export.add_argument("--format", choices=exports.FORMATS, default="csv")
         export.add_argument("--kind", choices=sorted(KINDS), default="penalty")
         export.add_argument("--output", "-o", help="输出文件（默认标准输出，xlsx须指定）/ output file")
+        expire = sub.add_parser("expire", help="公示期满的决定标记为期满（定时任务）/ mark decisions past their disclosure end")
+        expire.add_argument("--today", help="以该日为今天（YYYY-MM-DD），默认今天 / the day to run as (default: today)")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         try:
@@ -70,19 +84,38 @@ class Command(BaseCommand):
         for item in data["warnings"]:
             w(f"  [{item['type']}] {item['department']}: {item['message']}")
 
-    def export(self, since: str | None, format: str, kind: str, output: str | None, **_: Any) -> None:
-        try:
-            day = dt.date.fromisoformat(since) if since else None
-        except ValueError:
-            raise CommandError(f"日期格式应为YYYY-MM-DD：{since} / --since must be YYYY-MM-DD") from None
-        content = exports.export(SYSTEM, KINDS[kind], format, day)
+    def export(self, since: str | None, format: str, kind: str, output: str | None, target: str, **_: Any) -> None:
+        if format == "xlsx" and not output:
+            raise CommandError("xlsx须用 --output 指定文件 / xlsx needs --output")
+        start: dt.date | str | None = None
+        if since == "last":
+            start = "last"
+        elif since:
+            try:
+                start = dt.date.fromisoformat(since)
+            except ValueError:
+                raise CommandError(f"日期格式应为YYYY-MM-DD或last：{since} / --since must be YYYY-MM-DD or last") from None
+        op = operator()
+        with acting(actor_label=op.label, channel="cli"):
+            content, run = exports.run(op, KINDS[kind], format, start, target=target)
+        since_text = f"{timezone.localtime(run.since):%Y-%m-%d %H:%M:%S}" if run.since else "全部 all"
+        self.stderr.write(f"导出{run.count}项（自 {since_text} 至 {timezone.localtime(run.until):%Y-%m-%d %H:%M:%S}，"
+                          f"导出记录#{run.pk}）/ exported {run.count} decisions (run #{run.pk})")
         if output:
             Path(output).write_bytes(content)
             self.stdout.write(f"已导出到 {output} / exported to {output}")
-        elif format == "xlsx":
-            raise CommandError("xlsx须用 --output 指定文件 / xlsx needs --output")
         else:
             self.stdout.write(content.decode("utf-8"), ending="")
+
+    def expire(self, today: str | None, **_: Any) -> None:
+        try:
+            day = dt.date.fromisoformat(today) if today else timezone.localdate()
+        except ValueError:
+            raise CommandError(f"日期格式应为YYYY-MM-DD：{today} / --today must be YYYY-MM-DD") from None
+        op = operator()
+        with acting(actor_label=op.label, channel="job"):
+            done = services.expire_due(op, day)
+        self.stdout.write(f"公示期满{done}项（截至{day.isoformat()}）/ {done} decisions expired as of {day.isoformat()}")
 
 
 def _dumps(data: Any) -> str:
