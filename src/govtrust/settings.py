@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "govtrust.intake",
     "govtrust.ledger",
     "govtrust.publicity",
+    "govtrust.commitments",
     "govtrust.jobs",
     "govtrust.console",
     "govtrust.portal",
@@ -182,6 +183,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Commitments (信用承诺): evidence files (types and size), and how many working days before the due date the
+# deadline scan warns.
+COMMITMENT_EVIDENCE_TYPES = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx")
+COMMITMENT_EVIDENCE_MAX_BYTES = int(os.environ.get("GOVTRUST_COMMITMENT_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+COMMITMENT_WARN_WORKING_DAYS = int(os.environ.get("GOVTRUST_COMMITMENT_WARN_WORKING_DAYS", "5"))
 
 PORTAL_SITE_NAME = os.environ.get("GOVTRUST_SITE_NAME", _("信用政务诚信"))
 

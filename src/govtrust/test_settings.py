@@ -12,3 +12,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# What tests write as files (evidence, uploads waiting for the worker, job progress) goes to a scratch folder,
+# never into the checkout's var/.
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+_SCRATCH = Path(tempfile.mkdtemp(prefix="govtrust-tests-"))
+MEDIA_ROOT = _SCRATCH / "media"
+IMPORT_UPLOADS_DIR = _SCRATCH / "uploads"
+JOBS_DIR = _SCRATCH / "jobs"

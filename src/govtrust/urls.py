@@ -11,6 +11,7 @@ urlpatterns = [
     path("console/", include("govtrust.console.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("publicity/", include("govtrust.publicity.urls")),
+    path("commitments/", include("govtrust.commitments.urls")),
     path("", include("govtrust.portal.urls")),
 ]
 if settings.DEBUG:

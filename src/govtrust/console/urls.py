@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from govtrust.commitments import console as commitments_console
 from govtrust.publicity import console as publicity_console
 
 from .views import (
@@ -58,6 +59,11 @@ urlpatterns = [
     path("publicity/decisions/<int:pk>/withdraw/", publicity_console.decision_withdraw, name="publicity_withdraw"),
     path("publicity/empty-months/", publicity_console.empty_months, name="publicity_empty_months"),
     path("publicity/warnings/", publicity_console.warning_list, name="publicity_warnings"),
+    path("commitments/", commitments_console.commitment_list, name="commitments"),
+    path("commitments/new/", commitments_console.commitment_create, name="commitment_create"),
+    path("commitments/<int:pk>/", commitments_console.commitment_detail, name="commitment"),
+    path("commitments/<int:pk>/<slug:action>/", commitments_console.commitment_action, name="commitment_action"),
+    path("commitments/evidence/<int:pk>/", commitments_console.evidence_file, name="commitment_evidence"),
     path("imports/", imports.import_upload, name="imports"),
     path("imports/templates/<slug:dataset>.<str:fmt>", imports.import_template, name="import_template"),
     path("imports/rejects/<slug:token>.<str:fmt>", imports.import_rejects, name="import_rejects"),

@@ -67,6 +67,9 @@ class Perm:
     PUBLICITY_VIEW = "publicity.view"  # 双公示 decisions and their timeliness figures (the public listing needs none)
     PUBLICITY_CHANGE = "publicity.change"  # withdraw decisions (also revokes their ledger records)
     PUBLICITY_SUBMIT = "publicity.submit"  # submit licence and penalty decisions (with IMPORT), declare empty months
+    COMMITMENTS_VIEW = "commitments.view"  # commitments (信用承诺) and their history, figures
+    COMMITMENTS_SUBMIT = "commitments.submit"  # register commitments, submit evidence of fulfilment
+    COMMITMENTS_REVIEW = "commitments.review"  # review evidence, confirm breaches (writes the ledger), change by law
 
 
 @dataclass(frozen=True)
@@ -87,20 +90,24 @@ ROLE_POLICIES: dict[str, RolePolicy] = {
     Role.ADMIN: RolePolicy(Scope.ALL, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
                                          Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.USERS_MANAGE, Perm.IMPORT,
                                          Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE, Perm.PUBLICITY_CHANGE,
-                                         Perm.PUBLICITY_SUBMIT)),
+                                         Perm.PUBLICITY_SUBMIT, Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
+                                         Perm.COMMITMENTS_REVIEW)),
     Role.CREDIT_OFFICE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
                                                     Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.IMPORT,
                                                     Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE,
-                                                    Perm.PUBLICITY_CHANGE, Perm.PUBLICITY_SUBMIT)),
-    Role.DEPARTMENT: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.IMPORT, Perm.PUBLICITY_SUBMIT)),
+                                                    Perm.PUBLICITY_CHANGE, Perm.PUBLICITY_SUBMIT,
+                                                    Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
+                                                    Perm.COMMITMENTS_REVIEW)),
+    Role.DEPARTMENT: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.IMPORT, Perm.PUBLICITY_SUBMIT,
+                                                       Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT)),
     Role.ORGANIZATION_DEPT: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.CIVIL_SERVANTS_CHANGE, Perm.PERSONAL_UNMASK,
-                                                        Perm.IMPORT)),
-    Role.DISCIPLINE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.PERSONAL_UNMASK, Perm.IMPORT)),
-    Role.EVALUATED_BODY: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF)),
-    Role.ASSESSOR: RolePolicy(Scope.REGION, _p(*_STAFF)),
+                                                        Perm.IMPORT, Perm.COMMITMENTS_VIEW)),
+    Role.DISCIPLINE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.PERSONAL_UNMASK, Perm.IMPORT, Perm.COMMITMENTS_VIEW)),
+    Role.EVALUATED_BODY: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT)),
+    Role.ASSESSOR: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.COMMITMENTS_VIEW)),
     Role.AUDITOR: RolePolicy(Scope.ALL, _p(Perm.CONSOLE, Perm.AUDIT_VIEW)),
     Role.SYSTEM: RolePolicy(Scope.REGION, _p(Perm.SUBJECTS_VIEW, Perm.LEDGER_VIEW, Perm.PUBLICITY_VIEW, Perm.IMPORT,
-                                             Perm.PUBLICITY_SUBMIT)),
+                                             Perm.PUBLICITY_SUBMIT, Perm.COMMITMENTS_VIEW)),
     Role.PUBLIC: RolePolicy(Scope.NONE, _p()),
 }
 

@@ -11,6 +11,7 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
+from govtrust.commitments.demo import load_commitments
 from govtrust.core.context import acting
 from govtrust.core.errors import ServiceError
 from govtrust.ledger.demo import DEFAULT_RECORDS, load_records
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             with acting(actor_label=ACTOR_LABEL, channel="cli"):
                 loaded = load_records(records)
                 published = load_decisions(decisions)
+                committed = load_commitments()
         except ServiceError as err:
             raise CommandError(str(err)) from None
         self._summary(report, time.monotonic() - started)
@@ -67,6 +69,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  信用记录 ledger records: {loaded}")
         if published:
             self.stdout.write(f"  双公示决定 licence and penalty decisions: {published}")
+        if committed:
+            self.stdout.write(f"  信用承诺 commitments: {committed}")
         self._logins(report)
         self._keys(report)
         self._links(base_url.rstrip("/"))
