@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from govtrust.core.models import TimeStamped
 
@@ -132,7 +133,7 @@ class RecordStatus(models.TextChoices):
     ACTIVE = "active", _("有效")
     DISPUTED = "disputed", _("异议中")
     CORRECTED = "corrected", _("已更正")
-    REVOKED = "revoked", _("已撤销")
+    REVOKED = "revoked", pgettext_lazy("record status", "已撤销")  # 已撤销 also names a dissolved organization
     REPAIRED = "repaired", _("已修复")
     EXPIRED = "expired", _("已到期")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from govtrust.core.models import TimeStamped
 
@@ -57,7 +58,7 @@ class Organization(TimeStamped):
     class Status(models.TextChoices):
         ACTIVE = "active", _("存续")
         MERGED = "merged", _("已合并")
-        DISSOLVED = "dissolved", _("已撤销")
+        DISSOLVED = "dissolved", pgettext_lazy("organization status", "已撤销")
 
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True)
     name = models.CharField(_("名称"), max_length=128)
