@@ -23,7 +23,7 @@ from govtrust.ledger.api import _after, _cursor  # the ledger's (decision date, 
 from . import metrics, services
 from . import warnings as publicity_warnings
 from .models import Decision
-from .queries import Search, search
+from .queries import Search, decode_cursor, listing_order, needs_scan, older_than, search
 
 router = Router(tags=["publicity 双公示"])
 MAX_PAGE = 500
@@ -106,12 +106,14 @@ class WithdrawIn(Schema):
 
 def _page(qs: Any, filters: Filters) -> dict[str, Any]:
     limit = max(1, min(filters.limit, MAX_PAGE))
-    qs = search(qs, Search(filters.q, filters.kind, filters.authority, filters.date_from, filters.date_to))
+    s = Search(filters.q, filters.kind, filters.authority, filters.date_from, filters.date_to)
+    qs = search(qs, s)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    qs = qs.order_by("-decision_date", "-pk")
+    qs = listing_order(qs, needs_scan(qs, s))
     if filters.cursor:
-        qs = qs.filter(_after(filters.cursor))
+        _after(filters.cursor)  # the ledger's check: a malformed cursor is the API's 422
+        qs = qs.filter(older_than(*decode_cursor(filters.cursor)))  # same rows, as an index range
     page = list(qs.select_related("source")[: limit + 1])
     more = len(page) > limit
     page = page[:limit]
