@@ -31,3 +31,17 @@ def flag_hits(kind: Any, *texts: str) -> list[str]:
     """The kind's flag phrases that occur in any of `texts`."""
     joined = "\n".join(t or "" for t in texts)
     return [p for p in kind.flag_phrases if p and p in joined]
+
+
+RULES_FILE = Path(__file__).parent / "data" / "rectification.json"
+RULE_FIELDS = ("name", "explanation_working_days", "rectification_working_days", "escalation_working_days",
+               "legal_basis")
+
+
+def load_rectification_rules(rule_model: Any) -> None:
+    """The shipped rectification rules (书面说明原因并限期加以整改), keyed by code."""
+    import datetime as dt
+
+    for spec in json.loads(RULES_FILE.read_text(encoding="utf-8"))["rules"]:
+        values = {f: spec[f] for f in RULE_FIELDS} | {"in_force_from": dt.date.fromisoformat(spec["in_force_from"])}
+        rule_model.objects.update_or_create(code=spec["code"], defaults=values)

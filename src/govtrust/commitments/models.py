@@ -12,6 +12,9 @@ changed_by_law; `overdue` and `warned_for` are set by the deadline scan. A recur
 created as a new commitment (`previous` points back), so every figure counts periods.
 
 `CommitmentEvent` is the append-only history; `Evidence` holds the files submitted as proof.
+
+Rectification (整改, below): a `RectificationCase` per negative ledger record against a government body or public
+institution, under the `RectificationRule` in force, with its `CaseEvent` history and `CaseEvidence` files.
 """
 
 from __future__ import annotations
@@ -173,3 +176,191 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# ------------------------------------------------------------------------------------ rectification (整改)
+
+class RectificationRule(models.Model):
+    """The rectification deadlines (catalog data, data/rectification.json, with its legal basis).
+
+    The rule in force on a record's creation date is the one with the latest `in_force_from` on or before it
+    (or the earliest rule for older records); every deadline is counted in working days (core.calendar).
+    """
+
+    code = models.CharField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=128)
+    in_force_from = models.DateField(_("施行日期"), unique=True)
+    explanation_working_days = models.PositiveSmallIntegerField(_("书面说明期限（工作日）"), default=5)
+    rectification_working_days = models.PositiveSmallIntegerField(_("默认整改期限（工作日）"), default=20)
+    escalation_working_days = models.PositiveSmallIntegerField(_("逾期提醒后通报（工作日）"), default=5)
+    legal_basis = models.TextField(_("依据"))
+
+    class Meta:
+        ordering = ["in_force_from"]
+        verbose_name = _("整改期限规则")
+        verbose_name_plural = _("整改期限规则")
+
+    scope_global = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseStatus(models.TextChoices):
+    AWAITING_EXPLANATION = "awaiting_explanation", _("待书面说明")
+    EXPLAINED = "explained", _("已书面说明")
+    RECTIFYING = "rectifying", _("整改中")
+    SUBMITTED = "submitted", _("已报送整改报告")
+    RETURNED = "returned", _("退回重新整改")
+    ACCEPTED = "accepted", _("整改到位")
+    CLOSED = "closed_by_repair_or_revocation", _("记录已修复或撤销")
+
+
+OPEN_CASE_STATUSES = (CaseStatus.AWAITING_EXPLANATION, CaseStatus.EXPLAINED, CaseStatus.RECTIFYING,
+                      CaseStatus.SUBMITTED, CaseStatus.RETURNED)
+
+
+class RectificationCase(models.Model):
+    """The rectification of one negative ledger record against a government body or public institution.
+
+    `current_due` is the deadline that is running: the explanation's while awaiting it, the rectification's
+    while rectifying or returned, none otherwise. `escalation_level` is what the deadline scan has done about
+    `current_due`: 0 nothing, 1 reminded, 2 通报 to the level above (`escalated_to`); a new deadline resets it.
+    """
+
+    record = models.OneToOneField("ledger.Record", verbose_name=_("信用记录"), on_delete=models.PROTECT,
+                                  related_name="rectification")
+    body = models.ForeignKey("subjects.Organization", verbose_name=_("整改单位"), on_delete=models.PROTECT,
+                             related_name="rectification_cases")
+    rule = models.ForeignKey(RectificationRule, verbose_name=_("整改期限规则"), on_delete=models.PROTECT,
+                             related_name="cases")
+    status = models.CharField(_("状态"), max_length=32, choices=CaseStatus.choices,
+                              default=CaseStatus.AWAITING_EXPLANATION)
+    opened_on = models.DateField(_("立案日期"))  # the record's creation date, from which the explanation is due
+    explanation_due = models.DateField(_("书面说明期限"))
+    explanation = models.TextField(_("书面说明"), blank=True)
+    explained_on = models.DateField(_("说明日期"), null=True, blank=True)
+    rectification_days = models.PositiveSmallIntegerField(_("整改期限（工作日）"), null=True, blank=True)
+    rectification_due = models.DateField(_("整改期限"), null=True, blank=True)
+    deadline_set_on = models.DateField(_("期限设定日期"), null=True, blank=True)
+    current_due = models.DateField(_("当前期限"), null=True, blank=True)
+    report = models.TextField(_("整改报告"), blank=True)
+    submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    returned_on = models.DateField(_("退回日期"), null=True, blank=True)
+    accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
+    reminded_on = models.DateField(_("提醒日期"), null=True, blank=True)
+    escalated_on = models.DateField(_("通报日期"), null=True, blank=True)
+    escalated_to = models.ForeignKey("subjects.Organization", verbose_name=_("通报上级"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="escalated_rectifications")
+    reopen_count = models.PositiveSmallIntegerField(_("重新整改次数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        verbose_name = _("整改案件")
+        verbose_name_plural = _("整改案件")
+        indexes = [models.Index(fields=["status", "current_due"], name="rectification_due"),
+                   models.Index(fields=["rectification_due"], name="rectification_period")]
+
+    scope_region_field = "body__region__path"
+    scope_org_field = "body__path"
+
+    def __str__(self) -> str:
+        return f"{self.body_id} · {self.record_id}"
+
+
+class CaseEventKind(models.TextChoices):
+    OPENED = "opened", _("立案")
+    EXPLAINED = "explained", _("书面说明")
+    DEADLINE = "deadline", _("设定整改期限")
+    SUBMITTED = "submitted", _("报送整改报告")
+    RESUBMITTED = "resubmitted", _("重新报送")
+    ACCEPTED = "accepted", _("验收通过")
+    RETURNED = "returned", _("退回重新整改")
+    REMINDED = "reminded", _("逾期提醒")
+    ESCALATED = "escalated", _("通报上级")
+    CLOSED = "closed", _("记录修复或撤销结案")
+
+
+class CaseEvent(models.Model):
+    """One step in a rectification case's history: appended, never changed."""
+
+    case = models.ForeignKey(RectificationCase, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("事件"), max_length=12, choices=CaseEventKind.choices)
+    actor = models.CharField(_("操作者"), max_length=128)
+    reason = models.TextField(_("说明"), blank=True)
+    day = models.DateField(_("日期"))
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["case", "at", "id"]
+        verbose_name = _("整改记录")
+        verbose_name_plural = _("整改记录")
+
+    scope_region_field = "case__body__region__path"
+    scope_org_field = "case__body__path"
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+class CaseEvidence(models.Model):
+    """A file submitted with a rectification report (checked like commitments' evidence: files.read_checked)."""
+
+    case = models.ForeignKey(RectificationCase, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("文件"), upload_to="rectification/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    extension = models.CharField(_("类型"), max_length=8)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    round = models.PositiveSmallIntegerField(_("报送轮次"), default=0)  # the case's reopen_count when submitted
+    uploaded_by = models.CharField(_("提交人"), max_length=128)
+    uploaded_at = models.DateTimeField(_("提交时间"))
+
+    class Meta:
+        ordering = ["case", "uploaded_at", "id"]
+        verbose_name = _("整改材料")
+        verbose_name_plural = _("整改材料")
+
+    scope_region_field = "case__body__region__path"
+    scope_org_field = "case__body__path"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# ------------------------------------------------------------------------------------------ console inbox
+
+class NoticeKind(models.TextChoices):
+    COMMITMENT_WARNED = "commitment_warned", _("承诺即将到期")
+    COMMITMENT_OVERDUE = "commitment_overdue", _("承诺已逾期")
+    RECTIFICATION_REMINDED = "rectification_reminded", _("整改逾期提醒")
+    RECTIFICATION_ESCALATED = "rectification_escalated", _("整改逾期通报")
+
+
+class Notice(models.Model):
+    """A notice in an organization's console inbox (站内通知), written by the deadline scans."""
+
+    recipient = models.ForeignKey("subjects.Organization", verbose_name=_("接收单位"), on_delete=models.PROTECT,
+                                  related_name="notices")
+    kind = models.CharField(_("类型"), max_length=32, choices=NoticeKind.choices)
+    text = models.TextField(_("内容"))
+    link = models.CharField(_("链接"), max_length=200, blank=True)
+    created = models.DateTimeField(_("时间"))
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_unread")]
+
+    scope_region_field = "recipient__region__path"
+    scope_org_field = "recipient__path"
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.kind}"

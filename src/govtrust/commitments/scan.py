@@ -5,7 +5,7 @@
 - an in-progress commitment due within the next N working days (N = settings.COMMITMENT_WARN_WORKING_DAYS,
   counted with core.calendar, so holidays and adjusted working days count as the law counts them) gets one
   `warned` event for that due date.
-Both are set-based (one UPDATE and one bulk insert of events per kind) and idempotent: the flags
+Each also leaves a notice in the unit's console inbox (notices.py). Both are set-based (one UPDATE and one bulk insert of events per kind) and idempotent: the flags
 (`overdue`, `warned_for`) are set in the same UPDATE that selects on them, so a second run the same day —
 or a concurrent one — finds nothing to do.
 """
@@ -19,13 +19,15 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from govtrust.core import access, audit, calendar
 from govtrust.core.access import Perm
 from govtrust.core.context import current
 
-from .models import Commitment, CommitmentEvent, EventKind, Status
+from .models import Commitment, CommitmentEvent, EventKind, NoticeKind, Status
+from .notices import notify_many
 
 
 @dataclass(frozen=True)
@@ -41,11 +43,14 @@ class ScanResult:
 
 def _mark(ids: list[int], kind: str, reason: Any, day: dt.date, actor: str) -> None:
     now = timezone.now()
-    found = list(Commitment.objects.filter(pk__in=ids).only("pk", "due_date", "subject_name", "title"))
+    found = list(Commitment.objects.filter(pk__in=ids).only("pk", "due_date", "subject_name", "title", "unit_id"))
     CommitmentEvent.objects.bulk_create([CommitmentEvent(commitment=c, kind=kind, actor=actor, reason=reason(c),
                                                          day=day, at=now) for c in found])
     audit.record_many(audit.Change.of(kind, c, after={"due_date": c.due_date.isoformat(), "day": day.isoformat()},
                                       reason=reason(c)) for c in found)
+    notice = NoticeKind.COMMITMENT_OVERDUE if kind == EventKind.OVERDUE else NoticeKind.COMMITMENT_WARNED
+    notify_many((c.unit_id, notice, f"承诺“{c.title}”（{c.subject_name}）{reason(c)}",
+                 reverse("console:commitment", args=[c.pk])) for c in found)
 
 
 @transaction.atomic

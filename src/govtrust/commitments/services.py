@@ -16,11 +16,8 @@ first one, and submitting the same file again returns the stored evidence.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from pathlib import PurePath
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -36,14 +33,12 @@ from govtrust.ledger.schema import check_fields
 from govtrust.subjects.models import CivilServant, Organization
 
 from .catalog import flag_hits
+from .files import read_checked
 from .models import Commitment, CommitmentEvent, CommitmentKind, EventKind, Evidence, EvidenceStatus, Status
 
 BREACH_CATEGORY = "commitment_unfulfilled"  # 承诺未履行 in the ledger catalog
 DOCUMENT_PREFIX = "GT-CM-"  # the ledger record's document number: the platform's own, per commitment
 MAX_RECURRENCE_MONTHS = 120
-# What a file of each accepted type starts with (docx and xlsx are zip containers).
-MAGIC = {"pdf": (b"%PDF",), "png": (b"\x89PNG",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
-         "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",)}
 AUDITED = ("status", "due_date", "overdue", "flagged", "ledger_record_id", "awaiting_review")
 
 
@@ -154,41 +149,18 @@ def _next_period(c: Commitment, day: dt.date) -> Commitment | None:
 
 # ---------------------------------------------------------------------------------------------- evidence
 
-def check_file(name: str, size: int, head: bytes) -> tuple[str, list[FieldError]]:
-    """The file's extension and the errors that refuse it (type whitelist, size limit, content)."""
-    allowed = tuple(settings.COMMITMENT_EVIDENCE_TYPES)
-    limit = settings.COMMITMENT_EVIDENCE_MAX_BYTES
-    ext = PurePath(name or "").suffix.lower().lstrip(".")
-    if ext not in allowed:
-        return ext, [FieldError("file", f"文件类型“{ext or '无'}”不允许，仅限：{'、'.join(allowed)}",
-                                f"file type {ext!r} is not allowed (only {', '.join(allowed)})")]
-    if size <= 0:
-        return ext, [FieldError("file", "文件为空", "the file is empty")]
-    if size > limit:
-        return ext, [FieldError("file", f"文件过大（{size / 1048576:.1f} MB），不得超过{limit / 1048576:.0f} MB",
-                                f"the file is too large ({size} bytes; at most {limit})")]
-    if not head.startswith(MAGIC.get(ext, (b"",))):
-        return ext, [FieldError("file", f"文件内容与类型“{ext}”不符", f"the content is not a {ext} file")]
-    return ext, []
-
-
 @transaction.atomic
 def submit_evidence(principal: Any, commitment: Commitment, *, file: Any, description: str = "",
                     today: dt.date | None = None) -> Evidence:
     """Attach proof of fulfilment; the commitment then awaits review. Nothing is stored when refused."""
     c = _locked(principal, commitment, Perm.COMMITMENTS_SUBMIT)
-    name = getattr(file, "name", "") or ""
-    size = getattr(file, "size", None)
-    data = b"".join(file.chunks()) if hasattr(file, "chunks") else file.read()
-    ext, errors = check_file(name, len(data) if size is None else size, data[:8])
-    if errors:
-        raise invalid(errors)
-    digest = hashlib.sha256(data).hexdigest()
+    checked = read_checked(file)
+    data, ext, digest = checked.data, checked.extension, checked.sha256
     same = c.evidence.filter(sha256=digest, status=EvidenceStatus.PENDING).first()
     if same is not None:  # the same file sent twice
         return same
     before = _state(c)
-    evidence = Evidence(commitment=c, original_name=PurePath(name).name[:200], extension=ext, size=len(data),
+    evidence = Evidence(commitment=c, original_name=checked.name, extension=ext, size=len(data),
                         sha256=digest, description=(description or "").strip(), uploaded_by=current().actor_label,
                         uploaded_at=timezone.now())
     evidence.file.save(f"{digest[:20]}.{ext}", ContentFile(data), save=False)

@@ -37,6 +37,7 @@ MENU = [
     MenuItem(_("数据导入"), "console:imports", Perm.IMPORT),
     MenuItem(_("双公示"), "console:publicity", Perm.PUBLICITY_VIEW),
     MenuItem(_("信用承诺"), "console:commitments", Perm.COMMITMENTS_VIEW),
+    MenuItem(_("整改"), "console:rectification", Perm.RECTIFICATION_VIEW),
     MenuItem(_("后台任务"), "console:jobs", Perm.CONSOLE),
     MenuItem(_("工作日历"), "console:calendar", Perm.CONSOLE),
     MenuItem(_("API密钥"), "console:api_keys", Perm.APIKEYS_MANAGE),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from govtrust.commitments import console as commitments_console
+from govtrust.commitments import inbox_console, rectification_console
 from govtrust.publicity import console as publicity_console
 
 from .views import (
@@ -64,6 +65,12 @@ urlpatterns = [
     path("commitments/<int:pk>/", commitments_console.commitment_detail, name="commitment"),
     path("commitments/<int:pk>/<slug:action>/", commitments_console.commitment_action, name="commitment_action"),
     path("commitments/evidence/<int:pk>/", commitments_console.evidence_file, name="commitment_evidence"),
+    path("rectification/", rectification_console.case_list, name="rectification"),
+    path("rectification/<int:pk>/", rectification_console.case_detail, name="rectification_case"),
+    path("rectification/<int:pk>/<slug:action>/", rectification_console.case_action, name="rectification_action"),
+    path("rectification/evidence/<int:pk>/", rectification_console.evidence_file, name="rectification_evidence"),
+    path("inbox/", inbox_console.inbox, name="inbox"),
+    path("inbox/read/", inbox_console.mark_read, name="inbox_read"),
     path("imports/", imports.import_upload, name="imports"),
     path("imports/templates/<slug:dataset>.<str:fmt>", imports.import_template, name="import_template"),
     path("imports/rejects/<slug:token>.<str:fmt>", imports.import_rejects, name="import_rejects"),

@@ -70,6 +70,9 @@ class Perm:
     COMMITMENTS_VIEW = "commitments.view"  # commitments (信用承诺) and their history, figures
     COMMITMENTS_SUBMIT = "commitments.submit"  # register commitments, submit evidence of fulfilment
     COMMITMENTS_REVIEW = "commitments.review"  # review evidence, confirm breaches (writes the ledger), change by law
+    RECTIFICATION_VIEW = "rectification.view"  # rectification cases (整改) and their history, figures
+    RECTIFICATION_ACT = "rectification.act"  # the body: written explanation, rectification report and evidence
+    RECTIFICATION_REVIEW = "rectification.review"  # the credit office: deadlines, accept or return, deadline scans
 
 
 @dataclass(frozen=True)
@@ -91,23 +94,28 @@ ROLE_POLICIES: dict[str, RolePolicy] = {
                                          Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.USERS_MANAGE, Perm.IMPORT,
                                          Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE, Perm.PUBLICITY_CHANGE,
                                          Perm.PUBLICITY_SUBMIT, Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
-                                         Perm.COMMITMENTS_REVIEW)),
+                                         Perm.COMMITMENTS_REVIEW, Perm.RECTIFICATION_VIEW, Perm.RECTIFICATION_ACT,
+                                         Perm.RECTIFICATION_REVIEW)),
     Role.CREDIT_OFFICE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
                                                     Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.IMPORT,
                                                     Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE,
                                                     Perm.PUBLICITY_CHANGE, Perm.PUBLICITY_SUBMIT,
                                                     Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
-                                                    Perm.COMMITMENTS_REVIEW)),
+                                                    Perm.COMMITMENTS_REVIEW, Perm.RECTIFICATION_VIEW,
+                                                    Perm.RECTIFICATION_REVIEW)),
     Role.DEPARTMENT: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.IMPORT, Perm.PUBLICITY_SUBMIT,
-                                                       Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT)),
+                                                       Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
+                                                       Perm.RECTIFICATION_VIEW, Perm.RECTIFICATION_ACT)),
     Role.ORGANIZATION_DEPT: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.CIVIL_SERVANTS_CHANGE, Perm.PERSONAL_UNMASK,
-                                                        Perm.IMPORT, Perm.COMMITMENTS_VIEW)),
-    Role.DISCIPLINE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.PERSONAL_UNMASK, Perm.IMPORT, Perm.COMMITMENTS_VIEW)),
-    Role.EVALUATED_BODY: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT)),
-    Role.ASSESSOR: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.COMMITMENTS_VIEW)),
+                                                        Perm.IMPORT, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW)),
+    Role.DISCIPLINE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.PERSONAL_UNMASK, Perm.IMPORT, Perm.COMMITMENTS_VIEW,
+                                                 Perm.RECTIFICATION_VIEW)),
+    Role.EVALUATED_BODY: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
+                                                           Perm.RECTIFICATION_VIEW, Perm.RECTIFICATION_ACT)),
+    Role.ASSESSOR: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW)),
     Role.AUDITOR: RolePolicy(Scope.ALL, _p(Perm.CONSOLE, Perm.AUDIT_VIEW)),
     Role.SYSTEM: RolePolicy(Scope.REGION, _p(Perm.SUBJECTS_VIEW, Perm.LEDGER_VIEW, Perm.PUBLICITY_VIEW, Perm.IMPORT,
-                                             Perm.PUBLICITY_SUBMIT, Perm.COMMITMENTS_VIEW)),
+                                             Perm.PUBLICITY_SUBMIT, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW)),
     Role.PUBLIC: RolePolicy(Scope.NONE, _p()),
 }
 

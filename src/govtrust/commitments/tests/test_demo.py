@@ -27,3 +27,20 @@ def test_demo_commitments(db):
     assert Commitment.objects.filter(person__isnull=False).exists()
     with acting(actor_label="demo", channel="cli"):
         assert load_commitments(today=dt.date(2026, 11, 30)) == 0
+
+
+def test_demo_rectification_cases_in_every_state(db):
+    from govtrust.commitments.models import CaseStatus, RectificationCase
+    from govtrust.commitments.rectification_demo import load_rectification
+    from govtrust.ledger.demo import load_records
+
+    load_demo(civil_servants=5)
+    with acting(actor_label="demo", channel="cli"):
+        load_records(300, today=dt.date(2026, 11, 30))
+        started = time.monotonic()
+        opened = load_rectification(today=dt.date(2026, 12, 1))
+        assert time.monotonic() - started < 20
+        assert opened == RectificationCase.objects.count() > 30
+        assert set(RectificationCase.objects.values_list("status", flat=True)) == set(CaseStatus.values)
+        assert RectificationCase.objects.filter(reopen_count=1, status=CaseStatus.SUBMITTED).exists()
+        assert load_rectification(today=dt.date(2026, 12, 1)) == 0

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from govtrust.commitments.demo import load_commitments
+from govtrust.commitments.rectification_demo import load_rectification
 from govtrust.core.context import acting
 from govtrust.core.errors import ServiceError
 from govtrust.ledger.demo import DEFAULT_RECORDS, load_records
@@ -62,6 +63,7 @@ class Command(BaseCommand):
                 loaded = load_records(records)
                 published = load_decisions(decisions)
                 committed = load_commitments()
+                rectifying = load_rectification()
         except ServiceError as err:
             raise CommandError(str(err)) from None
         self._summary(report, time.monotonic() - started)
@@ -71,6 +73,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  双公示决定 licence and penalty decisions: {published}")
         if committed:
             self.stdout.write(f"  信用承诺 commitments: {committed}")
+        if rectifying:
+            self.stdout.write(f"  整改案件 rectification cases: {rectifying}")
         self._logins(report)
         self._keys(report)
         self._links(base_url.rstrip("/"))
