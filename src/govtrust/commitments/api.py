@@ -87,16 +87,21 @@ class EventOut(Schema):
     at: dt.datetime
 
 
-class EvidenceOut(Schema):
+class FileOut(Schema):
+    """What an uploaded file shows in the API (models.StoredFile)."""
+
     id: int
     original_name: str
     extension: str
     size: int
     sha256: str
-    description: str
-    status: str
     uploaded_by: str
     uploaded_at: dt.datetime
+
+
+class EvidenceOut(FileOut):
+    description: str
+    status: str
 
 
 class DetailOut(CommitmentOut):

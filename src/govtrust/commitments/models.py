@@ -154,17 +154,28 @@ class EvidenceStatus(models.TextChoices):
     RETURNED = "returned", _("已退回")
 
 
-class Evidence(models.Model):
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="evidence")
-    file = models.FileField(_("文件"), upload_to="commitments/%Y/%m/", max_length=200)
+class StoredFile(models.Model):
+    """What every uploaded file keeps beside the file itself (checked by files.read_checked before storing)."""
+
     original_name = models.CharField(_("文件名"), max_length=200)
     extension = models.CharField(_("类型"), max_length=8)
     size = models.PositiveIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    description = models.TextField(_("说明"), blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=EvidenceStatus.choices, default=EvidenceStatus.PENDING)
     uploaded_by = models.CharField(_("提交人"), max_length=128)
     uploaded_at = models.DateTimeField(_("提交时间"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Evidence(StoredFile):
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("文件"), upload_to="commitments/%Y/%m/", max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=EvidenceStatus.choices, default=EvidenceStatus.PENDING)
 
     class Meta:
         ordering = ["commitment", "uploaded_at", "id"]
@@ -174,8 +185,6 @@ class Evidence(models.Model):
     scope_region_field = "commitment__unit__region__path"
     scope_org_field = "commitment__unit__path"
 
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # ------------------------------------------------------------------------------------ rectification (整改)
@@ -308,18 +317,12 @@ class CaseEvent(models.Model):
         return f"{self.case_id} {self.kind}"
 
 
-class CaseEvidence(models.Model):
+class CaseEvidence(StoredFile):
     """A file submitted with a rectification report (checked like commitments' evidence: files.read_checked)."""
 
     case = models.ForeignKey(RectificationCase, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(_("文件"), upload_to="rectification/%Y/%m/", max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    extension = models.CharField(_("类型"), max_length=8)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     round = models.PositiveSmallIntegerField(_("报送轮次"), default=0)  # the case's reopen_count when submitted
-    uploaded_by = models.CharField(_("提交人"), max_length=128)
-    uploaded_at = models.DateTimeField(_("提交时间"))
 
     class Meta:
         ordering = ["case", "uploaded_at", "id"]
@@ -329,8 +332,6 @@ class CaseEvidence(models.Model):
     scope_region_field = "case__body__region__path"
     scope_org_field = "case__body__path"
 
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # ------------------------------------------------------------------------------------------ console inbox

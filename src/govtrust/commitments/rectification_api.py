@@ -15,6 +15,7 @@ from govtrust.core import access
 from govtrust.core.access import Perm
 
 from . import rectification, rectification_figures
+from .api import EventOut, FileOut
 from .models import RectificationCase
 from .rectification_queries import CaseFilters, filter_cases
 
@@ -63,28 +64,13 @@ class CaseOut(Schema):
         return obj.rule.code
 
 
-class EventOut(Schema):
-    kind: str
-    actor: str
-    reason: str
-    day: dt.date
-    at: dt.datetime
-
-
-class EvidenceOut(Schema):
-    id: int
-    original_name: str
-    extension: str
-    size: int
-    sha256: str
+class CaseEvidenceOut(FileOut):
     round: int
-    uploaded_by: str
-    uploaded_at: dt.datetime
 
 
 class DetailOut(CaseOut):
     events: list[EventOut]
-    evidence: list[EvidenceOut]
+    evidence: list[CaseEvidenceOut]
 
     @staticmethod
     def resolve_events(obj: RectificationCase) -> list[Any]:
