@@ -41,7 +41,7 @@ from govtrust.core.access import Scope
 from govtrust.core.context import current
 from govtrust.core.errors import FieldError, ServiceError
 from govtrust.core.identifiers import check_resident_id, check_uscc, normalize_name
-from govtrust.ledger.bulk import Entry, Writer
+from govtrust.ledger.bulk import Entry, Wired, Writer, db_date, wire
 from govtrust.ledger.models import CIVIL_SERVANT_KIND, Category, Polarity, Severity
 from govtrust.ledger.regimes import PeriodError, RegimeBook, add_months
 from govtrust.ledger.schema import check_value, parse_date
@@ -178,6 +178,11 @@ class RecordChecker:
                 self.categories[name] = plan
         self.severities = binding.choices["severity"]
         self.seen: dict[bytes, int] = {}  # natural-key digest → first row
+        self._date = db_date()
+
+    def seal(self, entry: Entry) -> Wired:
+        """The entry as the writer takes it, converted here (in the reader process when there is one)."""
+        return wire(entry, self._date)
 
     def _cells(self, row: Row) -> dict[str, str]:
         cells = row.cells
@@ -424,7 +429,8 @@ def run_bulk(dataset: str, principal: Any, *, source: Source, filename: str, acc
              check_headers: Callable[[tuple[str, ...]], None] | None = None) -> ImportResult:
     """The batch loop every set-based dataset shares: stream, check in chunks, write, commit or roll back.
 
-    `checker(binding)` gives an object whose `check(row)` returns (item with `seal()`, field errors);
+    `checker(binding)` gives an object whose `check(row)` returns (item with `seal()`, field errors) — or,
+    when the checker has a `seal(item)` of its own, what that makes of the item for the writer;
     `writer(batch)` one whose `write(items)` stores a chunk and whose `outcome` counts created, revised and
     unchanged rows (and carries a digest). `check_headers` may refuse the file from its header row alone.
     """
@@ -470,6 +476,7 @@ Checked = tuple[int, list[Entry], list[tuple[int, dict[str, str], list[FieldErro
 def _check_chunks(checker: Any, rows: Iterable[Row]) -> Iterator[Checked]:
     """Per chunk: how many rows, the entries ready to write (content serialized), the refused rows."""
     original = checker.binding.original
+    seal = getattr(checker, "seal", operator.methodcaller("seal"))
     for chunk in chunks(rows):
         entries, rejected = [], []
         for row in chunk:
@@ -477,7 +484,7 @@ def _check_chunks(checker: Any, rows: Iterable[Row]) -> Iterator[Checked]:
             if errors:
                 rejected.append((row.number, original(row), errors))
             elif entry is not None:
-                entries.append(entry.seal())
+                entries.append(seal(entry))
         yield len(chunk), entries, rejected
 
 
