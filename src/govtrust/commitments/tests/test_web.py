@@ -51,7 +51,7 @@ def test_console_actions_evidence_review_and_refusals(world, make_commitment, me
     cm.refresh_from_db()
     assert cm.status == "fulfilled"
     detail = office.get(f"/console/commitments/{cm.pk}/").content.decode()
-    assert "审核通过" in detail and "a.pdf" in detail
+    assert "审核通过" in detail and "a.pdf" in detail and "履行记录" in detail and 'data-testid="history"' in detail
     ev = cm.evidence.get()
     download = office.get(f"/console/commitments/evidence/{ev.pk}/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4"
