@@ -22,7 +22,8 @@ from govtrust.core.access import Perm
 from govtrust.core.context import current
 from govtrust.core.errors import Conflict, FieldError, invalid
 
-from .models import LIVE_STATUSES, Record, RecordStatus, Revision, RevisionKind
+from .models import LIVE_STATUSES, Polarity, Record, RecordStatus, Revision, RevisionKind, Severity
+from .regimes import PeriodError, RegimeBook
 from .schema import check_fields, parse_date
 
 # Which status each kind of change may start from, and the status it leaves.
@@ -102,15 +103,38 @@ def correct(principal: Any, record: Record, *, reason: str, objection: bool = Fa
     for name in ("facts", "authority"):
         if name in changes and not str(changes[name]).strip():
             errors.append(FieldError(name, "不能为空", "is required"))
+    negative = record.category.polarity == Polarity.NEGATIVE
+    if "severity" in changes and (changes["severity"] not in Severity.values if negative else changes["severity"]):
+        errors.append(FieldError("severity", "失信记录的失信程度应为轻微、一般或严重；其他记录不填",
+                                 "a negative record's severity is minor, general or serious; others have none"))
     if errors:
         raise invalid(errors)
+    if negative and ("severity" in changes or "decision_date" in changes):
+        changes |= _periods(record, changes)
     content.update(changes)
     for name in ("severity", "facts", "authority", "legal_basis", "data"):
         if name in changes:
             setattr(record, name, changes[name])
     if "decision_date" in changes:
-        record.decision_date = dt.date.fromisoformat(changes["decision_date"])
+        record.decision_date = record.disclosure_start = dt.date.fromisoformat(changes["decision_date"])
+    if "regime_rule" in changes:
+        record.regime_rule_id = changes["regime_rule"]
+        record.repair_from = dt.date.fromisoformat(changes["repair_from"])
+        record.disclosure_end = dt.date.fromisoformat(changes["disclosure_end"])
     return _append(record, kind, RecordStatus.CORRECTED, content, reason)
+
+
+def _periods(record: Record, changes: dict[str, Any]) -> dict[str, Any]:
+    """A corrected severity or decision date moves the disclosure periods: the regime in force on the (new)
+    decision date decides, as at intake."""
+    decided = dt.date.fromisoformat(changes.get("decision_date") or record.decision_date.isoformat())
+    severity = changes.get("severity", record.severity)
+    try:
+        p = RegimeBook().periods(decided, severity, record.category.domain)
+    except PeriodError as exc:
+        raise invalid([exc.field_error("decision_date")]) from None
+    return {"regime_rule": p.rule_id, "disclosure_start": decided.isoformat(),
+            "repair_from": p.repair_from.isoformat(), "disclosure_end": p.disclosure_end.isoformat()}
 
 
 @transaction.atomic

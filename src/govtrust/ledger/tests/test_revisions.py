@@ -77,6 +77,23 @@ def test_corrections_are_checked(world, make_records):
     assert Record.objects.get(pk=record.pk).revision == 1
 
 
+def test_a_corrected_severity_or_date_moves_the_disclosure_periods(world, make_records):
+    (record,) = make_records(决定日期="2026-05-20")  # 2026 regime, general: 3 months to 1 year
+    assert (record.repair_from, record.disclosure_end) == (dt.date(2026, 8, 20), dt.date(2027, 5, 20))
+    services.correct(factories.SYSTEM, record, reason="程度认定有误", severity="serious")
+    record.refresh_from_db()
+    assert (record.repair_from, record.disclosure_end) == (dt.date(2027, 5, 20), dt.date(2029, 5, 20))
+    services.correct(factories.SYSTEM, record, reason="决定日期有误", decision_date="2026-03-10")  # 2023 regime
+    record.refresh_from_db()
+    assert record.regime_rule.regime.code == "ndrc-2023-58" and record.disclosure_start == dt.date(2026, 3, 10)
+    assert (record.repair_from, record.disclosure_end) == (dt.date(2026, 6, 10), dt.date(2029, 3, 10))
+    latest = Revision.objects.get(record=record, number=record.revision).content
+    assert (latest["repair_from"], latest["disclosure_end"]) == ("2026-06-10", "2029-03-10")
+    with pytest.raises(ServiceError) as err:
+        services.correct(factories.SYSTEM, record, reason="清空程度", severity="")
+    assert [e.field for e in err.value.errors] == ["severity"]
+
+
 def test_what_the_ledger_said_on_a_date(world, make_records):
     first, second = make_records(2)
     services.change_status(factories.SYSTEM, first, "dispute", reason="异议")
