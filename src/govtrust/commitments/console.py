@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govtrust.console.forms import ServiceForm
-from govtrust.console.views.base import console_view, is_htmx, paginate, submit
+from govtrust.console.views.base import console_view, is_htmx, paginate, run_action, submit
 from govtrust.core import access
 from govtrust.core.access import Perm
 from govtrust.core.errors import FieldError, invalid
@@ -194,16 +194,8 @@ DONE = {"evidence": gettext_lazy("已提交践诺材料，等待审核。"), "re
 
 @console_view(Perm.COMMITMENTS_VIEW)
 def commitment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    c = _visible(request.user, pk)
-    if action not in ACTIONS or request.method != "POST":
-        return redirect("console:commitment", pk=c.pk)
-    form = ACTIONS[action](request.POST, request.FILES)
-    done, status = submit(request, form, lambda data: _act(request.user, c, action, data))
-    if done:
-        messages.success(request, DONE[action])
-        return redirect("console:commitment", pk=c.pk)
-    c.refresh_from_db()
-    return _detail(request, c, (action, form), status=status)
+    return run_action(request, _visible(request.user, pk), action, forms=ACTIONS, act=_act, done=DONE,
+                      detail=_detail, url_name="console:commitment")
 
 
 @console_view(Perm.COMMITMENTS_VIEW)

@@ -8,14 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from govtrust.console.forms import ServiceForm
-from govtrust.console.views.base import console_view, is_htmx, paginate, submit
+from govtrust.console.views.base import console_view, is_htmx, paginate, run_action
 from govtrust.core import access
 from govtrust.core.access import Perm
 from govtrust.subjects.models import Organization
@@ -150,16 +149,8 @@ def _act(user: Any, c: RectificationCase, action: str, data: dict[str, Any]) -> 
 
 @console_view(Perm.RECTIFICATION_VIEW)
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    c = _visible(request.user, pk)
-    if action not in ACTIONS or request.method != "POST":
-        return redirect("console:rectification_case", pk=c.pk)
-    form = ACTIONS[action](request.POST, request.FILES)
-    done, status = submit(request, form, lambda data: _act(request.user, c, action, data))
-    if done:
-        messages.success(request, DONE[action])
-        return redirect("console:rectification_case", pk=c.pk)
-    c.refresh_from_db()
-    return _detail(request, c, (action, form), status=status)
+    return run_action(request, _visible(request.user, pk), action, forms=ACTIONS, act=_act, done=DONE,
+                      detail=_detail, url_name="console:rectification_case")
 
 
 @console_view(Perm.RECTIFICATION_VIEW)

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from govtrust.core import access
 from govtrust.core.access import Perm
@@ -86,3 +87,19 @@ def submit(request: HttpRequest, form: ServiceForm, action: Callable[[dict[str, 
     except ServiceError as err:
         form.show_service_error(err)
         return None, err.status
+
+
+def run_action(request: HttpRequest, obj: Any, action: str, *, forms: dict[str, type[ServiceForm]],
+               act: Callable[[Any, Any, str, dict[str, Any]], Any], done: dict[str, Any],
+               detail: Callable[..., HttpResponse], url_name: str) -> HttpResponse:
+    """One of a detail page's action forms, posted: `act(user, obj, action, data)` calls the service; on success
+    back to the page with `done[action]`; a refusal shows the page again with the form and its errors."""
+    if action not in forms or request.method != "POST":
+        return redirect(url_name, pk=obj.pk)
+    form = forms[action](request.POST, request.FILES)
+    result, status = submit(request, form, lambda data: act(request.user, obj, action, data))
+    if result:
+        messages.success(request, done[action])
+        return redirect(url_name, pk=obj.pk)
+    obj.refresh_from_db()
+    return detail(request, obj, (action, form), status=status)
