@@ -76,6 +76,7 @@ def _register_routers() -> None:
     from govtrust.jobs.api import router as jobs_router
     from govtrust.ledger.api import router as ledger_router
     from govtrust.publicity.api import router as publicity_router
+    from govtrust.sanctions.api import router as sanctions_router
     from govtrust.subjects.api import router as subjects_router
 
     api.add_router("/", core_router)
@@ -87,6 +88,7 @@ def _register_routers() -> None:
     api.add_router("/", publicity_router)
     api.add_router("/", commitments_router)
     api.add_router("/", rectification_router)
+    api.add_router("/", sanctions_router)
 
 
 _register_routers()

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "govtrust.ledger",
     "govtrust.publicity",
     "govtrust.commitments",
+    "govtrust.sanctions",
     "govtrust.jobs",
     "govtrust.console",
     "govtrust.portal",

@@ -33,6 +33,7 @@ class ApiKeyOut(Schema):
     prefix: str
     role: str
     organization_id: int
+    scenes: list[str]
     created_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
@@ -41,6 +42,12 @@ class ApiKeyOut(Schema):
 class ApiKeyIn(Schema):
     organization_id: int
     name: str
+    scenes: list[str] = []
+    reason: str = ""
+
+
+class ScenesIn(Schema):
+    scenes: list[str]
     reason: str = ""
 
 
@@ -75,8 +82,16 @@ def list_api_keys(request: HttpRequest) -> QuerySet[ApiKey]:
 @router.post("/api-keys", response={201: ApiKeyCreated})
 def create_api_key(request: HttpRequest, payload: ApiKeyIn) -> Status[dict]:
     org = access.get_visible(request.auth, Organization.objects.select_related("region"), pk=payload.organization_id)
-    key, raw = services.create_api_key(request.auth, organization=org, name=payload.name, reason=payload.reason)
+    key, raw = services.create_api_key(request.auth, organization=org, name=payload.name, scenes=payload.scenes,
+                                       reason=payload.reason)
     return Status(201, {**ApiKeyOut.from_orm(key).dict(), "key": raw})
+
+
+@router.put("/api-keys/{key_id}/scenes", response=ApiKeyOut)
+def set_api_key_scenes(request: HttpRequest, key_id: int, payload: ScenesIn) -> ApiKey:
+    """Grant the screening-check scenes the key's system may ask in (the whole set; codes or names)."""
+    key = access.get_visible(request.auth, ApiKey.objects.all(), perm=Perm.APIKEYS_MANAGE, pk=key_id)
+    return services.set_api_key_scenes(request.auth, key, scenes=payload.scenes, reason=payload.reason)
 
 
 @router.post("/api-keys/{key_id}/revoke", response=ApiKeyOut)

@@ -50,6 +50,8 @@ class ApiKey(models.Model):
     )
     name = models.CharField(_("系统名称"), max_length=64)
     role = models.CharField(_("角色"), max_length=24, choices=Role.choices, default=Role.SYSTEM)
+    # The screening-check scenes (sanctions.Scene codes) this system may ask in; none until granted.
+    scenes = models.JSONField(_("比对场景"), default=list, blank=True)
     prefix = models.CharField(_("前缀"), max_length=12, unique=True)
     key_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -73,6 +73,9 @@ class Perm:
     RECTIFICATION_VIEW = "rectification.view"  # rectification cases (整改) and their history, figures
     RECTIFICATION_ACT = "rectification.act"  # the body: written explanation, rectification report and evidence
     RECTIFICATION_REVIEW = "rectification.review"  # the credit office: deadlines, accept or return, deadline scans
+    CHECKS_RUN = "sanctions.check"  # ask screening checks (in the scenes the principal may), report feedback
+    CHECKS_VIEW = "sanctions.view"  # the check log and the feedback figures, within scope
+    MEASURES_CHANGE = "sanctions.measures"  # edit, publish and withdraw measures of the measures list
 
 
 @dataclass(frozen=True)
@@ -95,27 +98,32 @@ ROLE_POLICIES: dict[str, RolePolicy] = {
                                          Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE, Perm.PUBLICITY_CHANGE,
                                          Perm.PUBLICITY_SUBMIT, Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
                                          Perm.COMMITMENTS_REVIEW, Perm.RECTIFICATION_VIEW, Perm.RECTIFICATION_ACT,
-                                         Perm.RECTIFICATION_REVIEW)),
+                                         Perm.RECTIFICATION_REVIEW, Perm.CHECKS_RUN, Perm.CHECKS_VIEW,
+                                         Perm.MEASURES_CHANGE)),
     Role.CREDIT_OFFICE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
                                                     Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.IMPORT,
                                                     Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE,
                                                     Perm.PUBLICITY_CHANGE, Perm.PUBLICITY_SUBMIT,
                                                     Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
                                                     Perm.COMMITMENTS_REVIEW, Perm.RECTIFICATION_VIEW,
-                                                    Perm.RECTIFICATION_REVIEW)),
+                                                    Perm.RECTIFICATION_REVIEW, Perm.CHECKS_RUN, Perm.CHECKS_VIEW,
+                                                    Perm.MEASURES_CHANGE)),
     Role.DEPARTMENT: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.IMPORT, Perm.PUBLICITY_SUBMIT,
                                                        Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
-                                                       Perm.RECTIFICATION_VIEW, Perm.RECTIFICATION_ACT)),
+                                                       Perm.RECTIFICATION_VIEW, Perm.RECTIFICATION_ACT,
+                                                       Perm.CHECKS_RUN, Perm.CHECKS_VIEW)),
     Role.ORGANIZATION_DEPT: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.CIVIL_SERVANTS_CHANGE, Perm.PERSONAL_UNMASK,
-                                                        Perm.IMPORT, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW)),
+                                                        Perm.IMPORT, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW,
+                                                        Perm.CHECKS_RUN, Perm.CHECKS_VIEW)),
     Role.DISCIPLINE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.PERSONAL_UNMASK, Perm.IMPORT, Perm.COMMITMENTS_VIEW,
-                                                 Perm.RECTIFICATION_VIEW)),
+                                                 Perm.RECTIFICATION_VIEW, Perm.CHECKS_RUN, Perm.CHECKS_VIEW)),
     Role.EVALUATED_BODY: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
                                                            Perm.RECTIFICATION_VIEW, Perm.RECTIFICATION_ACT)),
     Role.ASSESSOR: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW)),
     Role.AUDITOR: RolePolicy(Scope.ALL, _p(Perm.CONSOLE, Perm.AUDIT_VIEW)),
     Role.SYSTEM: RolePolicy(Scope.REGION, _p(Perm.SUBJECTS_VIEW, Perm.LEDGER_VIEW, Perm.PUBLICITY_VIEW, Perm.IMPORT,
-                                             Perm.PUBLICITY_SUBMIT, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW)),
+                                             Perm.PUBLICITY_SUBMIT, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW,
+                                             Perm.CHECKS_RUN, Perm.CHECKS_VIEW)),
     Role.PUBLIC: RolePolicy(Scope.NONE, _p()),
 }
 
@@ -222,6 +230,21 @@ def require_placement(principal: Any, perm: str, region: Any, parent: Any = None
         raise PermissionDenied()
     if not reaches_placement(principal, region, parent):
         raise PermissionDenied("目标区划或单位不在您的管辖范围内", "The target region or organization is outside your scope")
+
+
+def may_check_scene(principal: Any, scene: Any) -> bool:
+    """Whether the principal may ask screening checks in `scene` (a sanctions.Scene).
+
+    An API key asks only in the scenes granted to it one by one (`ApiKey.scenes`: a tendering platform
+    checks bidders, not candidates for promotion); a console user in the scenes whose `roles` list theirs;
+    an all-scope principal (administrator, the command line) in every scene.
+    """
+    if not can(principal, Perm.CHECKS_RUN):
+        return False
+    granted = getattr(principal, "scenes", None)
+    if granted is not None:
+        return scene.code in granted
+    return policy(principal).scope == Scope.ALL or getattr(principal, "role", None) in scene.roles
 
 
 def roles_with(perm: str) -> Iterable[str]:

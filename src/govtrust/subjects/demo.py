@@ -321,7 +321,8 @@ class _Loader:
             key = access.restrict(SYSTEM, keys, Perm.APIKEYS_MANAGE).first()
             raw = ""
             if key is None:
-                key, raw = account_services.create_api_key(SYSTEM, organization=org, name=spec["name"])
+                key, raw = account_services.create_api_key(SYSTEM, organization=org, name=spec["name"],
+                                                           scenes=spec.get("scenes", ()))
             self.report.api_keys.add(bool(raw))
             self.report.keys.append(IssuedKey(key.name, org.name, key.prefix, raw))
 

@@ -16,6 +16,7 @@ from govtrust.accounts import services
 from govtrust.accounts.models import ApiKey
 from govtrust.core import access
 from govtrust.core.access import Perm
+from govtrust.sanctions.models import Scene
 from govtrust.subjects.models import Organization
 
 from ..forms import ServiceForm, reason_field
@@ -27,10 +28,14 @@ class ApiKeyForm(ServiceForm):
     organization = OrganizationChoice(label=gettext_lazy("所属单位"), queryset=Organization.objects.none())
     name = forms.CharField(label=gettext_lazy("系统名称"), max_length=64,
                            help_text=gettext_lazy("调用本平台接口的系统，如：公共资源交易平台"))
+    scenes = forms.MultipleChoiceField(label=gettext_lazy("比对场景"), required=False,
+                                       widget=forms.CheckboxSelectMultiple,
+                                       help_text=gettext_lazy("该系统可发起信用比对的应用场景"))
     reason = reason_field()
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["scenes"].choices = [(s.code, s.name) for s in Scene.objects.filter(active=True)]
         self.fields["organization"].queryset = access.restrict(
             user, Organization.objects.filter(status=Organization.Status.ACTIVE), perm=Perm.APIKEYS_MANAGE
         )

@@ -1,0 +1,283 @@
+"""Who a check is about: identifiers parsed and resolved in bulk, and name candidates.
+
+Exact identifiers decide. A USCC resolves to a registered organization (subject key `o:<id>`) or, when the
+registry does not hold it, to a market entity known only from lists (`u:<USCC>`); a resident ID resolves
+by keyed hash to a civil servant (`p:<id>`) or to a listed person (`h:<hash prefix>`). The records and
+listings of every resolved party are read in a few set-based queries, so a 10,000-party batch costs about
+as many queries as one check.
+
+A name alone is never an identification: it yields candidates (normalized exact name, former name, fuzzy
+with rapidfuzz) with scores and reasons; personal names are not matched at all — too many people share
+them, and a person is checked by resident ID.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max
+from rapidfuzz import fuzz, process
+
+from govtrust.core import crypto
+from govtrust.core.errors import FieldError
+from govtrust.core.identifiers import check_resident_id, check_uscc, mask_resident_id, normalize_name
+from govtrust.ledger.models import CIVIL_SERVANT_KIND, LIVE_STATUSES, Record
+from govtrust.subjects.models import CivilServant, Organization, OrganizationName
+
+from .catalog import MARKET_ENTITY
+from .models import Listing, PartyKind
+from .rules import ListingRow, RecordRow
+
+CHUNK = 500  # identifiers per IN (...) query: well under SQLite's variable limit
+FUZZY_CUTOFF = 85
+MAX_CANDIDATES = 10
+MAX_NAME = 128
+
+
+@dataclass(frozen=True)
+class Party:
+    """One party as asked: the identifier kind, its normalized value, and how it may be shown back."""
+
+    kind: str
+    value: str
+    shown: str
+    name: str = ""
+
+    @property
+    def lookup(self) -> str:
+        """The value matched against the registry: a resident ID only as its keyed hash."""
+        return crypto.lookup_hash(self.value) if self.kind == PartyKind.RESIDENT_ID else self.value
+
+
+def parse_party(raw: Any, prefix: str = "party") -> tuple[Party | None, list[FieldError]]:
+    """A party from {"uscc"} or {"resident_id"} or {"name"} (a name may accompany an identifier)."""
+    if not isinstance(raw, dict):
+        return None, [FieldError(prefix, "应为对象，如 {\"uscc\": \"…\"}", 'must be an object such as {"uscc": "…"}')]
+    uscc, rid = str(raw.get("uscc") or "").strip(), str(raw.get("resident_id") or "").strip()
+    name = str(raw.get("name") or "").strip()
+    if uscc and rid:
+        return None, [FieldError(prefix, "统一社会信用代码和公民身份号码只能填一个",
+                                 "give either a USCC or a resident ID, not both")]
+    if len(name) > MAX_NAME:
+        return None, [FieldError(f"{prefix}.name", f"名称不能超过{MAX_NAME}个字符", f"name longer than {MAX_NAME}")]
+    if uscc:
+        chk = check_uscc(uscc)
+        if not chk:
+            return None, [FieldError(f"{prefix}.uscc", chk.reason, chk.reason_en)]
+        return Party(PartyKind.USCC, chk.value, chk.value, name), []
+    if rid:
+        chk = check_resident_id(rid)
+        if not chk:
+            return None, [FieldError(f"{prefix}.resident_id", chk.reason, chk.reason_en)]
+        return Party(PartyKind.RESIDENT_ID, chk.value, mask_resident_id(chk.value), name), []
+    if normalize_name(name):
+        return Party(PartyKind.NAME, normalize_name(name), name, name), []
+    return None, [FieldError(prefix, "须提供统一社会信用代码、公民身份号码或名称",
+                             "a USCC, a resident ID or a name is required")]
+
+
+@dataclass
+class Subject:
+    """A resolved party with what the engine needs: kind, records, listings."""
+
+    key: str
+    kind: str
+    name: str
+    found: bool  # in the registry or on a list
+    region: str = ""
+    uscc: str = ""
+    records: list[RecordRow] = field(default_factory=list)
+    listings: list[ListingRow] = field(default_factory=list)
+
+    def describe(self) -> dict[str, Any]:
+        return {"key": self.key, "kind": self.kind, "name": self.name, "found": self.found, "region": self.region,
+                "uscc": self.uscc}
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(values), CHUNK):
+        yield values[i:i + CHUNK]
+
+
+_RECORD_FIELDS = ("subject_key", "id", "category__code", "category__name", "category__polarity", "severity",
+                  "status", "decision_date", "document_number", "authority")
+_LISTING_FIELDS = ("id", "party_list__code", "party_list__name", "authority", "document_number", "listed_on",
+                   "listed_until")
+
+
+def records_of(keys: Sequence[str]) -> dict[str, list[RecordRow]]:
+    """The live records of these subjects, by subject key (repaired, revoked and expired ones never count)."""
+    found: dict[str, list[RecordRow]] = {}
+    for chunk in _chunks(sorted({k for k in keys if k[:2] in ("o:", "p:")})):
+        rows = Record.objects.filter(subject_key__in=chunk, status__in=LIVE_STATUSES).values_list(*_RECORD_FIELDS)
+        for key, *rest in rows.iterator(chunk_size=2000):
+            found.setdefault(key, []).append(RecordRow(*rest))
+    return found
+
+
+def _listings(field_name: str, values: Sequence[str]) -> dict[str, list[ListingRow]]:
+    found: dict[str, list[ListingRow]] = {}
+    for chunk in _chunks(sorted(set(values))):
+        rows = Listing.objects.filter(**{f"{field_name}__in": chunk, "removed_on__isnull": True})
+        for value, *rest in rows.values_list(field_name, *_LISTING_FIELDS):
+            found.setdefault(value, []).append(ListingRow(*rest))
+    return found
+
+
+def resolve(parties: Sequence[Party]) -> list[Subject | None]:
+    """Each identified party as a Subject with its records and listings; None for a name-only party."""
+    usccs = [p.lookup for p in parties if p.kind == PartyKind.USCC]
+    hashes = [p.lookup for p in parties if p.kind == PartyKind.RESIDENT_ID]
+    orgs: dict[str, Subject] = {}
+    for chunk in _chunks(sorted(set(usccs))):
+        for pk, uscc, name, kind, region in Organization.objects.filter(uscc__in=chunk).values_list(
+                "id", "uscc", "name", "kind", "region__name"):
+            orgs[uscc] = Subject(f"o:{pk}", kind, name, True, region, uscc)
+    people: dict[str, Subject] = {}
+    for chunk in _chunks(sorted(set(hashes))):
+        for pk, digest, name, region in CivilServant.objects.filter(resident_id_hash__in=chunk).values_list(
+                "id", "resident_id_hash", "name", "organization__name"):
+            people[digest] = Subject(f"p:{pk}", CIVIL_SERVANT_KIND, name, True, region)
+    listed = _listings("uscc", usccs) | _listings("resident_id_hash", hashes)
+    subjects: list[Subject | None] = []
+    for p in parties:
+        if p.kind == PartyKind.NAME:
+            subjects.append(None)
+            continue
+        known = (orgs if p.kind == PartyKind.USCC else people).get(p.lookup)
+        lst = listed.get(p.lookup, [])
+        if known is None:
+            key = f"u:{p.value}" if p.kind == PartyKind.USCC else f"h:{p.lookup[:22]}"
+            known = Subject(key, MARKET_ENTITY, p.name, bool(lst), uscc=p.value if p.kind == PartyKind.USCC else "")
+        subjects.append(Subject(known.key, known.kind, known.name, known.found, known.region, known.uscc,
+                                listings=lst))
+    recs = records_of([s.key for s in subjects if s is not None])
+    for s in subjects:
+        if s is not None:
+            s.records = recs.get(s.key, [])
+    return subjects
+
+
+# --- name candidates -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    subject: Subject
+    score: float
+    match: str  # name_exact | former_name | listing_name | fuzzy
+    matched_name: str
+    reason: str
+    reason_en: str
+
+
+class _NameIndex:
+    """Every organization name, former name and listed organization's name, normalized, for fuzzy search.
+
+    Kept per process; persons on lists are left out (personal names are not matched).
+
+    Rebuilt when the registry or the lists change (counts and highest ids), so a new organization is a
+    candidate in the next check.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._stamp: tuple[Any, ...] = ()
+        self.names: list[str] = []
+        self.owners: list[tuple[str, str]] = []  # (kind of row, identifier) per name
+
+    @staticmethod
+    def stamp() -> tuple[Any, ...]:
+        return tuple(tuple(m.objects.aggregate(n=Count("id"), m=Max("id")).values())
+                     for m in (Organization, OrganizationName, Listing))
+
+    def current(self) -> _NameIndex:
+        stamp = self.stamp()
+        if stamp != self._stamp:
+            with self._lock:
+                names, owners = [], []
+                for pk, norm in Organization.objects.values_list("id", "name_normalized"):
+                    names.append(norm)
+                    owners.append(("org", str(pk)))
+                for pk, norm in OrganizationName.objects.values_list("organization_id", "name_normalized"):
+                    names.append(norm)
+                    owners.append(("org", str(pk)))
+                for uscc, norm in Listing.objects.filter(removed_on__isnull=True).exclude(uscc="").values_list(
+                        "uscc", "name_normalized"):
+                    names.append(norm)
+                    owners.append(("uscc", uscc))
+                self.names, self.owners, self._stamp = names, owners, stamp
+        return self
+
+
+_index = _NameIndex()
+
+
+def _org_subjects(ids: Iterable[int]) -> dict[int, Subject]:
+    return {pk: Subject(f"o:{pk}", kind, name, True, region, uscc or "")
+            for pk, name, kind, region, uscc in Organization.objects.filter(pk__in=set(ids)).values_list(
+                "id", "name", "kind", "region__name", "uscc")}
+
+
+def candidates(party: Party, suppressed: set[str]) -> tuple[list[Candidate], list[Candidate]]:
+    """(candidates, suppressed candidates) for a name, best first, each with its records and listings."""
+    norm = party.value
+    found: dict[str, Candidate] = {}
+
+    def offer(subject: Subject, score: float, match: str, matched: str, reason: str, reason_en: str) -> None:
+        if subject.key not in found or found[subject.key].score < score:
+            found[subject.key] = Candidate(subject, score, match, matched, reason, reason_en)
+
+    exact = _org_subjects(Organization.objects.filter(name_normalized=norm).values_list("id", flat=True))
+    for s in exact.values():
+        offer(s, 1.0, "name_exact", s.name, "名称规范化后完全一致", "same name after normalization")
+    former = list(OrganizationName.objects.filter(name_normalized=norm).values_list("organization_id", "name",
+                                                                                    "used_until"))
+    former_orgs = _org_subjects(pk for pk, _n, _u in former)
+    for pk, name, until in former:
+        when = f"（使用至{until}）" if until else ""
+        offer(former_orgs[pk], 0.95, "former_name", name, f"与曾用名“{name}”一致{when}",
+              f"matches the former name {name}" + (f" (used until {until})" if until else ""))
+    index = _index.current()
+    hits = process.extract(norm, index.names, scorer=fuzz.ratio, limit=MAX_CANDIDATES * 3, score_cutoff=FUZZY_CUTOFF)
+    fuzzy_orgs = _org_subjects(int(index.owners[i][1]) for _n, _s, i in hits if index.owners[i][0] == "org")
+    for matched, score, i in hits:
+        kind, ident = index.owners[i]
+        if kind == "org":
+            if score < 100:
+                offer(fuzzy_orgs[int(ident)], round(score / 100 * 0.9, 3), "fuzzy", matched,
+                      f"名称相似（相似度{score:.0f}%）", f"similar name ({score:.0f}% alike)")
+            continue
+        subject = _listed_subject(ident)
+        if subject is not None:
+            exact_name = score >= 100
+            offer(subject, 0.9 if exact_name else round(score / 100 * 0.85, 3),
+                  "listing_name" if exact_name else "fuzzy", subject.name,
+                  "与名单所载名称一致" if exact_name else f"与名单所载名称相似（相似度{score:.0f}%）",
+                  "same name as on a list" if exact_name else f"similar to a listed name ({score:.0f}% alike)")
+    ranked = sorted(found.values(), key=lambda c: (-c.score, c.subject.key))
+    kept = [c for c in ranked if c.subject.key not in suppressed][:MAX_CANDIDATES]
+    hidden = [c for c in ranked if c.subject.key in suppressed]
+    _fill([c.subject for c in kept + hidden])
+    return kept, hidden
+
+
+def _listed_subject(uscc: str) -> Subject | None:
+    """The party behind a listed USCC: the registered organization if there is one, else the market entity."""
+    org = Organization.objects.filter(uscc=uscc).values_list("id", flat=True).first()
+    if org is not None:
+        return _org_subjects([org])[org]
+    name = Listing.objects.filter(uscc=uscc).values_list("name", flat=True).first()
+    return None if name is None else Subject(f"u:{uscc}", MARKET_ENTITY, name, True, uscc=uscc)
+
+
+def _fill(subjects: Sequence[Subject]) -> None:
+    """Read the records and listings of candidates (a name check reads them for each candidate)."""
+    recs = records_of([s.key for s in subjects])
+    listed = _listings("uscc", [s.uscc for s in subjects if s.uscc])
+    for s in subjects:
+        s.records = recs.get(s.key, [])
+        s.listings = listed.get(s.uscc, [])
