@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("publicity/", include("govtrust.publicity.urls")),
     path("commitments/", include("govtrust.commitments.urls")),
+    path("measures/", include("govtrust.sanctions.urls")),
     path("", include("govtrust.portal.urls")),
 ]
 if settings.DEBUG:

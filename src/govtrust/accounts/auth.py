@@ -6,9 +6,14 @@ the acting context so the audit chain names who called.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import hmac
+import json
+import time
 from typing import Any
 
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyHeader
@@ -26,17 +31,46 @@ def hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+# The key objects (with organization and region) by id, per process. Whether a key is revoked, its hash and its
+# scenes are read afresh on every request with one indexed query, so a revocation or a new grant applies at
+# once; only the organization may be up to KEY_CACHE_SECONDS old. Building the ORM query with its joins cost
+# more than the rest of a screening check.
+KEY_CACHE_SECONDS = 60
+_keys: dict[tuple[int, str], tuple[float, ApiKey]] = {}
+
+
+def _key_object(pk: int, key_hash: str) -> ApiKey:
+    """By (id, hash): an id reused by another key (after a restore, or in tests) is never mistaken for it."""
+    cached = _keys.get((pk, key_hash))
+    if cached is not None and time.monotonic() - cached[0] < KEY_CACHE_SECONDS:
+        return cached[1]
+    key = ApiKey.objects.select_related("organization__region").get(pk=pk)
+    _keys[(pk, key_hash)] = (time.monotonic(), key)
+    return key
+
+
 def authenticate_key(raw: str) -> ApiKey | None:
     raw = raw.strip()
     if raw.lower().startswith("bearer "):
         raw = raw[7:].strip()
     if not raw.startswith(KEY_PREFIX) or len(raw) < 20:
         return None
-    key = ApiKey.objects.select_related("organization__region").filter(prefix=raw[: len(KEY_PREFIX) + 8]).first()
-    if key is None or key.revoked_at is not None or key.key_hash != hash_key(raw):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, key_hash, revoked_at, scenes, last_used_at FROM {ApiKey._meta.db_table} "
+                       "WHERE prefix = %s", [raw[: len(KEY_PREFIX) + 8]])
+        row = cursor.fetchone()
+    if row is None or row[2] is not None or not hmac.compare_digest(row[1], hash_key(raw)):
         return None
+    key = _key_object(row[0], row[1])
+    key.scenes = json.loads(row[3]) if isinstance(row[3], str) else row[3]
+    key.revoked_at = None
     now = timezone.now()
-    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+    last_used = row[4]
+    if isinstance(last_used, str):
+        last_used = dt.datetime.fromisoformat(last_used)
+    if last_used is not None and timezone.is_naive(last_used):  # SQLite through a bare cursor: UTC, no offset
+        last_used = last_used.replace(tzinfo=dt.UTC)
+    if last_used is None or (now - last_used).total_seconds() > 60:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key
 

@@ -5,6 +5,7 @@ from django.urls import path
 from govtrust.commitments import console as commitments_console
 from govtrust.commitments import inbox_console, rectification_console
 from govtrust.publicity import console as publicity_console
+from govtrust.sanctions import console as sanctions_console
 
 from .views import (
     apikeys,
@@ -69,6 +70,18 @@ urlpatterns = [
     path("rectification/<int:pk>/", rectification_console.case_detail, name="rectification_case"),
     path("rectification/<int:pk>/<slug:action>/", rectification_console.case_action, name="rectification_action"),
     path("rectification/evidence/<int:pk>/", rectification_console.evidence_file, name="rectification_evidence"),
+    path("sanctions/measures/", sanctions_console.measure_list, name="measures"),
+    path("sanctions/measures/new/", sanctions_console.measure_create, name="measure_create"),
+    path("sanctions/measures/<int:pk>/", sanctions_console.measure_detail, name="measure"),
+    path("sanctions/measures/<int:pk>/edit/", sanctions_console.measure_edit, name="measure_edit"),
+    path("sanctions/measures/<int:pk>/<slug:action>/", sanctions_console.measure_action, name="measure_action"),
+    path("sanctions/check/", sanctions_console.check_form, name="screening"),
+    path("sanctions/check/batch/", sanctions_console.batch_upload, name="screening_batch"),
+    path("sanctions/checks/", sanctions_console.check_list, name="checks"),
+    path("sanctions/checks/batches/<int:pk>/", sanctions_console.batch_detail, name="check_batch"),
+    path("sanctions/checks/<int:pk>/", sanctions_console.check_detail, name="check"),
+    path("sanctions/checks/<int:pk>/<slug:action>/", sanctions_console.check_action, name="check_action"),
+    path("sanctions/checks/figures/", sanctions_console.figure_table, name="check_figures"),
     path("inbox/", inbox_console.inbox, name="inbox"),
     path("inbox/read/", inbox_console.mark_read, name="inbox_read"),
     path("imports/", imports.import_upload, name="imports"),

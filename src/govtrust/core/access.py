@@ -76,6 +76,7 @@ class Perm:
     CHECKS_RUN = "sanctions.check"  # ask screening checks (in the scenes the principal may), report feedback
     CHECKS_VIEW = "sanctions.view"  # the check log and the feedback figures, within scope
     MEASURES_CHANGE = "sanctions.measures"  # edit, publish and withdraw measures of the measures list
+    LISTINGS_SUBMIT = "sanctions.listings"  # put parties on other authorities' lists (with IMPORT), take them off
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ ROLE_POLICIES: dict[str, RolePolicy] = {
                                          Perm.PUBLICITY_SUBMIT, Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
                                          Perm.COMMITMENTS_REVIEW, Perm.RECTIFICATION_VIEW, Perm.RECTIFICATION_ACT,
                                          Perm.RECTIFICATION_REVIEW, Perm.CHECKS_RUN, Perm.CHECKS_VIEW,
-                                         Perm.MEASURES_CHANGE)),
+                                         Perm.MEASURES_CHANGE, Perm.LISTINGS_SUBMIT)),
     Role.CREDIT_OFFICE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
                                                     Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.IMPORT,
                                                     Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE,
@@ -107,11 +108,11 @@ ROLE_POLICIES: dict[str, RolePolicy] = {
                                                     Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
                                                     Perm.COMMITMENTS_REVIEW, Perm.RECTIFICATION_VIEW,
                                                     Perm.RECTIFICATION_REVIEW, Perm.CHECKS_RUN, Perm.CHECKS_VIEW,
-                                                    Perm.MEASURES_CHANGE)),
+                                                    Perm.MEASURES_CHANGE, Perm.LISTINGS_SUBMIT)),
     Role.DEPARTMENT: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.IMPORT, Perm.PUBLICITY_SUBMIT,
                                                        Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
                                                        Perm.RECTIFICATION_VIEW, Perm.RECTIFICATION_ACT,
-                                                       Perm.CHECKS_RUN, Perm.CHECKS_VIEW)),
+                                                       Perm.CHECKS_RUN, Perm.CHECKS_VIEW, Perm.LISTINGS_SUBMIT)),
     Role.ORGANIZATION_DEPT: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.CIVIL_SERVANTS_CHANGE, Perm.PERSONAL_UNMASK,
                                                         Perm.IMPORT, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW,
                                                         Perm.CHECKS_RUN, Perm.CHECKS_VIEW)),
@@ -123,7 +124,7 @@ ROLE_POLICIES: dict[str, RolePolicy] = {
     Role.AUDITOR: RolePolicy(Scope.ALL, _p(Perm.CONSOLE, Perm.AUDIT_VIEW)),
     Role.SYSTEM: RolePolicy(Scope.REGION, _p(Perm.SUBJECTS_VIEW, Perm.LEDGER_VIEW, Perm.PUBLICITY_VIEW, Perm.IMPORT,
                                              Perm.PUBLICITY_SUBMIT, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW,
-                                             Perm.CHECKS_RUN, Perm.CHECKS_VIEW)),
+                                             Perm.CHECKS_RUN, Perm.CHECKS_VIEW, Perm.LISTINGS_SUBMIT)),
     Role.PUBLIC: RolePolicy(Scope.NONE, _p()),
 }
 

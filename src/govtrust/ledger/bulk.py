@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import operator
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -125,20 +125,21 @@ def _check_columns() -> None:
 _check_columns()
 
 
-def _placeholders(columns: Sequence[str]) -> str:
+def _placeholders(columns: Sequence[str], json_columns: Collection[str]) -> str:
     json_ph = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    return ", ".join(json_ph if c in _JSON else "%s" for c in columns)
+    return ", ".join(json_ph if c in json_columns else "%s" for c in columns)
 
 
-def _insert_sql(model: Any, columns: Sequence[str]) -> str:
+def insert_sql(model: Any, columns: Sequence[str], json_columns: Collection[str] = _JSON) -> str:
+    """A plain INSERT of `columns` into the model's table, JSON columns cast on PostgreSQL (for executemany)."""
     quote = connection.ops.quote_name
     return (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({_placeholders(columns)})")
+            f"VALUES ({_placeholders(columns, json_columns)})")
 
 
-def allocate_ids(count: int) -> list[int]:
-    """`count` fresh record ids, safe against concurrent writers on either database."""
-    table = Record._meta.db_table
+def allocate_ids(count: int, model: Any = Record) -> list[int]:
+    """`count` fresh ids of the model's table, safe against concurrent writers on either database."""
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
@@ -166,8 +167,8 @@ class Writer:
         self.now = ops.adapt_datetimefield_value(now)
         self.date = db_date()  # no per-value backend call
         self.outcome = Outcome()
-        self._record_sql = _insert_sql(Record, RECORD_COLUMNS)
-        self._revision_sql = _insert_sql(Revision, REVISION_COLUMNS)
+        self._record_sql = insert_sql(Record, RECORD_COLUMNS)
+        self._revision_sql = insert_sql(Revision, REVISION_COLUMNS)
         quote = ops.quote_name
         sets = ", ".join(f"{quote(c)} = {'%s::jsonb' if c in _JSON and connection.vendor == 'postgresql' else '%s'}"
                          for c in _UPDATED)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+import orjson
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from govtrust.core import access
@@ -167,18 +168,24 @@ def _page(filters: CheckListFilters) -> tuple[int, int]:
     return max(1, min(filters.limit, MAX_PAGE)), max(0, filters.offset)
 
 
+def _json(data: Any) -> HttpResponse:
+    """The answers are plain JSON values already: orjson writes them (Chinese as UTF-8) several times faster
+    than the API's general renderer, which matters at a thousand checks a second and for 10,000-party batches."""
+    return HttpResponse(orjson.dumps(data), content_type="application/json")
+
+
 @router.post("/checks", summary="信用比对 / screen one party in a scene")
-def post_check(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
-    return answer_of(services.check(request.auth, party=payload.party, scene=payload.scene, system=payload.system,
-                                    reference=payload.reference))
+def post_check(request: HttpRequest, payload: CheckIn) -> HttpResponse:
+    return _json(answer_of(services.check(request.auth, party=payload.party, scene=payload.scene,
+                                          system=payload.system, reference=payload.reference)))
 
 
 @router.post("/checks/batch", summary="批量信用比对（最多10000个主体）/ screen up to 10,000 parties")
-def post_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
+def post_batch(request: HttpRequest, payload: BatchIn) -> HttpResponse:
     batch, checks = services.check_batch(request.auth, parties=payload.parties, scene=payload.scene,
                                          system=payload.system, reference=payload.reference)
-    return {"batch_id": batch.pk, "size": batch.size, "decisions": batch.decisions,
-            "results": [answer_of(c) for c in checks]}
+    return _json({"batch_id": batch.pk, "size": batch.size, "decisions": batch.decisions,
+                  "results": [answer_of(c) for c in checks]})
 
 
 @router.get("/checks", summary="比对记录 / the check log")
@@ -282,7 +289,7 @@ def list_party_lists(request: HttpRequest) -> Any:
 
 @router.get("/listings", response=list[ListingOut], summary="名单主体 / parties on lists")
 def list_listings(request: HttpRequest, party_list: str = "", offset: int = 0, limit: int = 50) -> Any:
-    qs = access.restrict(request.auth, Listing.objects.select_related("party_list"), Perm.IMPORT)
+    qs = access.restrict(request.auth, Listing.objects.select_related("party_list"), Perm.LISTINGS_SUBMIT)
     if party_list:
         qs = qs.filter(party_list__code=party_list)
     limit = max(1, min(limit, MAX_PAGE))
@@ -296,6 +303,6 @@ def create_listing(request: HttpRequest, payload: ListingIn) -> Status:
 
 @router.post("/listings/{listing_id}/remove", response=ListingOut, summary="移出名单 / take a party off a list")
 def remove_listing(request: HttpRequest, listing_id: int, payload: ReasonIn) -> Listing:
-    listing = access.get_visible(request.auth, Listing.objects.select_related("party_list"), Perm.IMPORT,
+    listing = access.get_visible(request.auth, Listing.objects.select_related("party_list"), Perm.LISTINGS_SUBMIT,
                                  pk=listing_id)
     return services.remove_listing(request.auth, listing, reason=payload.reason, day=payload.day)

@@ -168,14 +168,10 @@ _lock = threading.Lock()
 _cached: list[tuple[tuple[int, Any], Rulebook]] = []
 
 
-def _stamp() -> tuple[int, Any]:
+def stamp() -> tuple[int, Any]:
     """(version, time of the latest edit): the time tells apart two lists that reused an id after a rollback."""
     row = MeasureVersion.objects.aggregate(v=Max("id"), t=Max("created_at"))
     return row["v"] or 0, row["t"]
-
-
-def list_version() -> int:
-    return _stamp()[0]
 
 
 def _compile(version: int) -> Rulebook:
@@ -196,12 +192,13 @@ def _compile(version: int) -> Rulebook:
     return Rulebook(version, {k: tuple(v) for k, v in by_scene.items()}, scenes)
 
 
-def rulebook() -> Rulebook:
-    """The published list as of now: recompiled only when a measure changed since this process last looked."""
-    stamp = _stamp()
-    if _cached and _cached[0][0] == stamp:
+def rulebook(current: tuple[int, Any] | None = None) -> Rulebook:
+    """The published list as of `current` (a `stamp()`, read now when not given): recompiled only when a
+    measure changed since this process last looked."""
+    current = current or stamp()
+    if _cached and _cached[0][0] == current:
         return _cached[0][1]
     with _lock:
-        book = _compile(stamp[0])
-        _cached[:] = [(stamp, book)]
+        book = _compile(current[0])
+        _cached[:] = [(current, book)]
     return book

@@ -164,8 +164,8 @@ def _apply(m: CompiledMeasure, records: Sequence[RecordRow], listings: Sequence[
     settled = [r for r in recs if r.status in SETTLED]
     if m.effect == Effect.BLOCK:
         if len(settled) + len(lsts) >= t.min_count:
-            return Hit(m, Effect.BLOCK, settled, lsts)
-        return Hit(m, Effect.WARN, recs, lsts, downgraded=True)
+            return Hit(m, Effect.BLOCK.value, settled, lsts)
+        return Hit(m, Effect.WARN.value, recs, lsts, downgraded=True)
     return Hit(m, m.effect, recs, lsts)
 
 
@@ -189,9 +189,9 @@ def decide(hits: Iterable[Hit]) -> str:
     """
     effects = {h.effect for h in hits}
     if Effect.BLOCK in effects:
-        return Decision.BLOCK
+        return Decision.BLOCK.value
     if Effect.WARN in effects:
-        return Decision.WARN
+        return Decision.WARN.value
     if Effect.PREFER in effects:
-        return Decision.PREFER
-    return Decision.ALLOW
+        return Decision.PREFER.value
+    return Decision.ALLOW.value

@@ -187,3 +187,40 @@ def test_the_command_line_prints_the_same_answer(world, listing, capsys):
     call_command("screen", uscc=listed.uscc, scene="tendering")
     out = capsys.readouterr().out
     assert "拦截" in out and "S-TENDER-BLACKLIST" in out and listed.document_number in out
+
+
+# Which console roles may ask in which scene: the scenes' data, decided by access.may_check_scene.
+SCENE_ROLES = {
+    "admin": "every", "credit_office": "every", "department": {"tendering", "procurement", "awards", "honours",
+                                                               "civilized_unit", "project_application",
+                                                               "fund_allocation", "government_financing",
+                                                               "demonstration"},
+    "organization_dept": {"awards", "honours", "recruitment", "transfer", "promotion"},
+    "discipline": {"promotion"}, "evaluated_body": set(), "assessor": set(), "auditor": set(), "public": set(),
+}
+
+
+@pytest.mark.parametrize("role", sorted(SCENE_ROLES))
+def test_every_role_asks_in_exactly_its_scenes(world, role):
+    from govtrust.core import access
+    from govtrust.sanctions.models import Scene
+
+    user = factories.user(role, world.credit_a if role not in ("admin", "auditor", "public") else None)
+    allowed = {s.code for s in Scene.objects.all() if access.may_check_scene(user, s)}
+    expected = SCENE_ROLES[role]
+    assert allowed == (set(Scene.objects.values_list("code", flat=True)) if expected == "every" else expected)
+    assert access.can(user, "sanctions.view") == (role not in ("evaluated_body", "assessor", "auditor", "public"))
+
+
+def test_an_api_key_asks_only_in_granted_scenes_and_loses_them_at_once(world, key_client):
+    from govtrust.accounts import services as account_services
+    from govtrust.accounts.models import ApiKey
+
+    client = key_client(["tendering"])
+    body = {"party": {"uscc": world.gov_a.uscc}, "scene": "procurement"}
+    assert post(client, "/api/v1/checks", body).status_code == 403
+    key = ApiKey.objects.get(name="公共资源交易平台")
+    account_services.set_api_key_scenes(factories.SYSTEM, key, scenes=["招标投标", "政府采购"], reason="测试：增加场景")
+    assert post(client, "/api/v1/checks", body).status_code == 200
+    account_services.revoke_api_key(factories.SYSTEM, key, reason="测试：吊销")
+    assert post(client, "/api/v1/checks", body).status_code == 401

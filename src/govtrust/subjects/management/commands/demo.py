@@ -17,6 +17,7 @@ from govtrust.core.context import acting
 from govtrust.core.errors import ServiceError
 from govtrust.ledger.demo import DEFAULT_RECORDS, load_records
 from govtrust.publicity.demo import DEFAULT_DECISIONS, load_decisions
+from govtrust.sanctions.demo import load_sanctions
 from govtrust.subjects.demo import ACTOR_LABEL, DEFAULT_CIVIL_SERVANTS, PASSWORD_ENV, DemoReport, load_demo
 
 TALLY_LABELS = {
@@ -64,6 +65,7 @@ class Command(BaseCommand):
                 published = load_decisions(decisions)
                 committed = load_commitments()
                 rectifying = load_rectification()
+                checked = load_sanctions()
         except ServiceError as err:
             raise CommandError(str(err)) from None
         self._summary(report, time.monotonic() - started)
@@ -75,6 +77,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  信用承诺 commitments: {committed}")
         if rectifying:
             self.stdout.write(f"  整改案件 rectification cases: {rectifying}")
+        if checked:
+            self.stdout.write(f"  信用比对 screening checks: {checked}")
         self._logins(report)
         self._keys(report)
         self._links(base_url.rstrip("/"))
