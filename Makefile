@@ -53,7 +53,7 @@ typecheck: install
 serve: install assets messages
 	$(BIN)/govtrust collectstatic --no-input -v 0
 	$(BIN)/govtrust db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 govtrust.wsgi:application
+	  $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 8 govtrust.wsgi:application
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

@@ -71,6 +71,7 @@ def _register_routers() -> None:
     from govtrust.accounts.api import router as accounts_router
     from govtrust.commitments.api import router as commitments_router
     from govtrust.commitments.rectification_api import router as rectification_router
+    from govtrust.complaints.api import router as complaints_router
     from govtrust.core.api import router as core_router
     from govtrust.intake.api import router as intake_router
     from govtrust.jobs.api import router as jobs_router
@@ -88,6 +89,7 @@ def _register_routers() -> None:
     api.add_router("/", publicity_router)
     api.add_router("/", commitments_router)
     api.add_router("/", rectification_router)
+    api.add_router("/", complaints_router)
     api.add_router("/", sanctions_router)
 
 

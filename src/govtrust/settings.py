@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "govtrust.publicity",
     "govtrust.commitments",
     "govtrust.sanctions",
+    "govtrust.complaints",
     "govtrust.jobs",
     "govtrust.console",
     "govtrust.portal",
@@ -122,7 +123,15 @@ def _database() -> dict:
     url = os.environ.get("DATABASE_URL", default)
     if url.startswith("sqlite"):
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 60)
+    sqlite = url.startswith("sqlite")
+    # Connections are kept between requests: reopening SQLite (and its schema) on every request cost more than
+    # a screening check. PostgreSQL connections come from a pool shared by a process's threads instead — the
+    # server runs a thread per concurrent request, and a persistent connection each would exhaust
+    # max_connections (GOVTRUST_DB_POOL_MAX per process; two processes in `make serve`).
+    config = dj_database_url.parse(url, conn_max_age=600 if sqlite else 0, conn_health_checks=sqlite)
+    if not sqlite:
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1, "max_size": int(os.environ.get("GOVTRUST_DB_POOL_MAX", "10")), "timeout": 30}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL + IMMEDIATE: a worker and the web app share the file without "database is locked",
         # and writers serialize at BEGIN, which the audit chain relies on (see core.audit).

@@ -13,6 +13,7 @@ urlpatterns = [
     path("publicity/", include("govtrust.publicity.urls")),
     path("commitments/", include("govtrust.commitments.urls")),
     path("measures/", include("govtrust.sanctions.urls")),
+    path("complaints/", include("govtrust.complaints.urls")),
     path("", include("govtrust.portal.urls")),
 ]
 if settings.DEBUG:

@@ -4,6 +4,7 @@ from django.urls import path
 
 from govtrust.commitments import console as commitments_console
 from govtrust.commitments import inbox_console, rectification_console
+from govtrust.complaints import console as complaints_console
 from govtrust.publicity import console as publicity_console
 from govtrust.sanctions import console as sanctions_console
 
@@ -82,6 +83,16 @@ urlpatterns = [
     path("sanctions/checks/<int:pk>/", sanctions_console.check_detail, name="check"),
     path("sanctions/checks/<int:pk>/<slug:action>/", sanctions_console.check_action, name="check_action"),
     path("sanctions/checks/figures/", sanctions_console.figure_table, name="check_figures"),
+    path("complaints/", complaints_console.complaint_list, name="complaints"),
+    path("complaints/new/", complaints_console.complaint_create, name="complaint_create"),
+    path("complaints/import/", complaints_console.complaint_import, name="complaint_import"),
+    path("complaints/routing/", complaints_console.routing_list, name="complaint_routing"),
+    path("complaints/figures/", complaints_console.dashboard, name="complaint_dashboard"),
+    path("complaints/register.xlsx", complaints_console.register_export, name="complaint_register"),
+    path("complaints/files/<int:pk>/", complaints_console.complaint_file, name="complaint_file"),
+    path("complaints/<int:pk>/", complaints_console.complaint_detail, name="complaint"),
+    path("complaints/<int:pk>/identity/", complaints_console.complaint_identity, name="complaint_identity"),
+    path("complaints/<int:pk>/<slug:action>/", complaints_console.complaint_action, name="complaint_action"),
     path("inbox/", inbox_console.inbox, name="inbox"),
     path("inbox/read/", inbox_console.mark_read, name="inbox_read"),
     path("imports/", imports.import_upload, name="imports"),

@@ -1,7 +1,8 @@
 """The access layer: who may do what, to which objects. Decided here and nowhere else.
 
 A principal is a console user or an API key: anything with `.role` and `.organization`. Each role has
-a scope and a set of permissions (ROLE_POLICIES). Scoped models declare where they sit in the tree:
+a scope (SCOPES) and the permissions the grant matrix gives it (GRANTS: permission → roles; together
+ROLE_POLICIES). Scoped models declare where they sit in the tree:
 
     scope_region_field = "organization__region__path"   # lookup to a Region.path
     scope_org_field = "organization__path"               # lookup to an Organization.path
@@ -77,6 +78,11 @@ class Perm:
     CHECKS_VIEW = "sanctions.view"  # the check log and the feedback figures, within scope
     MEASURES_CHANGE = "sanctions.measures"  # edit, publish and withdraw measures of the measures list
     LISTINGS_SUBMIT = "sanctions.listings"  # put parties on other authorities' lists (with IMPORT), take them off
+    COMPLAINTS_VIEW = "complaints.view"  # complaints (投诉举报) in scope, their timeline, register and figures
+    COMPLAINTS_INTAKE = "complaints.intake"  # enter hotline calls; take cases from a 12345 system (API, file)
+    COMPLAINTS_MANAGE = "complaints.manage"  # the credit office: accept, assign, reassign, merge, close, visit, routing
+    COMPLAINTS_HANDLE = "complaints.handle"  # the assigned organization: sign for, return, reply
+    COMPLAINTS_IDENTITY = "complaints.identity"  # the complainant's name and contact, to those handling (audited)
 
 
 @dataclass(frozen=True)
@@ -85,47 +91,58 @@ class RolePolicy:
     perms: frozenset[str]
 
 
-def _p(*perms: str) -> frozenset[str]:
-    return frozenset(perms)
+# Each role's scope. What it may do is the grant matrix below, read down a permission's row.
+SCOPES: dict[str, str] = {
+    Role.ADMIN: Scope.ALL, Role.CREDIT_OFFICE: Scope.REGION, Role.DEPARTMENT: Scope.ORGANIZATION,
+    Role.ORGANIZATION_DEPT: Scope.REGION, Role.DISCIPLINE: Scope.REGION, Role.EVALUATED_BODY: Scope.ORGANIZATION,
+    Role.ASSESSOR: Scope.REGION, Role.AUDITOR: Scope.ALL, Role.SYSTEM: Scope.REGION, Role.PUBLIC: Scope.NONE,
+}
 
+_A, _C, _D, _O = Role.ADMIN, Role.CREDIT_OFFICE, Role.DEPARTMENT, Role.ORGANIZATION_DEPT
+_K, _E, _S, _SYS = Role.DISCIPLINE, Role.EVALUATED_BODY, Role.ASSESSOR, Role.SYSTEM
+_STAFF = (_A, _C, _D, _O, _K, _E, _S)  # console users who work with the data
+_READERS = (*_STAFF, _SYS)  # and the systems that read it through the API
 
-_STAFF = (Perm.CONSOLE, Perm.SUBJECTS_VIEW, Perm.LEDGER_VIEW, Perm.PUBLICITY_VIEW)
+# 三员分立: the administrator manages the platform but does not read the audit trail; the security auditor
+# reads the audit trail and nothing else. Those handling a complaint (the credit office, the assigned
+# organization) may see who complained; others with access see cases masked.
+GRANTS: dict[str, tuple[str, ...]] = {
+    Perm.CONSOLE: (*_STAFF, Role.AUDITOR),
+    Perm.SUBJECTS_VIEW: _READERS,
+    Perm.SUBJECTS_CHANGE: (_A, _C),
+    Perm.CIVIL_SERVANTS_CHANGE: (_A, _C, _O),
+    Perm.PERSONAL_UNMASK: (_O, _K),
+    Perm.AUDIT_VIEW: (Role.AUDITOR,),
+    Perm.CALENDAR_CHANGE: (_A, _C),
+    Perm.APIKEYS_MANAGE: (_A, _C),
+    Perm.USERS_MANAGE: (_A,),
+    Perm.IMPORT: (_A, _C, _D, _O, _K, _SYS),
+    Perm.LEDGER_VIEW: _READERS,
+    Perm.LEDGER_CHANGE: (_A, _C),
+    Perm.CATALOG_CHANGE: (_A, _C),
+    Perm.PUBLICITY_VIEW: _READERS,
+    Perm.PUBLICITY_CHANGE: (_A, _C),
+    Perm.PUBLICITY_SUBMIT: (_A, _C, _D, _SYS),
+    Perm.COMMITMENTS_VIEW: _READERS,
+    Perm.COMMITMENTS_SUBMIT: (_A, _C, _D, _E),
+    Perm.COMMITMENTS_REVIEW: (_A, _C),
+    Perm.RECTIFICATION_VIEW: _READERS,
+    Perm.RECTIFICATION_ACT: (_A, _D, _E),
+    Perm.RECTIFICATION_REVIEW: (_A, _C),
+    Perm.CHECKS_RUN: (_A, _C, _D, _O, _K, _SYS),
+    Perm.CHECKS_VIEW: (_A, _C, _D, _O, _K, _SYS),
+    Perm.MEASURES_CHANGE: (_A, _C),
+    Perm.LISTINGS_SUBMIT: (_A, _C, _D, _SYS),
+    Perm.COMPLAINTS_VIEW: (_A, _C, _D, _K, _E, _S, _SYS),
+    Perm.COMPLAINTS_INTAKE: (_A, _C, _SYS),
+    Perm.COMPLAINTS_MANAGE: (_A, _C),
+    Perm.COMPLAINTS_HANDLE: (_A, _D, _E),
+    Perm.COMPLAINTS_IDENTITY: (_A, _C, _D, _E),
+}
 
-# 三员分立: the administrator manages the platform but does not read the audit trail; the security
-# auditor reads the audit trail and nothing else.
 ROLE_POLICIES: dict[str, RolePolicy] = {
-    Role.ADMIN: RolePolicy(Scope.ALL, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
-                                         Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.USERS_MANAGE, Perm.IMPORT,
-                                         Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE, Perm.PUBLICITY_CHANGE,
-                                         Perm.PUBLICITY_SUBMIT, Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
-                                         Perm.COMMITMENTS_REVIEW, Perm.RECTIFICATION_VIEW, Perm.RECTIFICATION_ACT,
-                                         Perm.RECTIFICATION_REVIEW, Perm.CHECKS_RUN, Perm.CHECKS_VIEW,
-                                         Perm.MEASURES_CHANGE, Perm.LISTINGS_SUBMIT)),
-    Role.CREDIT_OFFICE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.SUBJECTS_CHANGE, Perm.CIVIL_SERVANTS_CHANGE,
-                                                    Perm.CALENDAR_CHANGE, Perm.APIKEYS_MANAGE, Perm.IMPORT,
-                                                    Perm.LEDGER_CHANGE, Perm.CATALOG_CHANGE,
-                                                    Perm.PUBLICITY_CHANGE, Perm.PUBLICITY_SUBMIT,
-                                                    Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
-                                                    Perm.COMMITMENTS_REVIEW, Perm.RECTIFICATION_VIEW,
-                                                    Perm.RECTIFICATION_REVIEW, Perm.CHECKS_RUN, Perm.CHECKS_VIEW,
-                                                    Perm.MEASURES_CHANGE, Perm.LISTINGS_SUBMIT)),
-    Role.DEPARTMENT: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.IMPORT, Perm.PUBLICITY_SUBMIT,
-                                                       Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
-                                                       Perm.RECTIFICATION_VIEW, Perm.RECTIFICATION_ACT,
-                                                       Perm.CHECKS_RUN, Perm.CHECKS_VIEW, Perm.LISTINGS_SUBMIT)),
-    Role.ORGANIZATION_DEPT: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.CIVIL_SERVANTS_CHANGE, Perm.PERSONAL_UNMASK,
-                                                        Perm.IMPORT, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW,
-                                                        Perm.CHECKS_RUN, Perm.CHECKS_VIEW)),
-    Role.DISCIPLINE: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.PERSONAL_UNMASK, Perm.IMPORT, Perm.COMMITMENTS_VIEW,
-                                                 Perm.RECTIFICATION_VIEW, Perm.CHECKS_RUN, Perm.CHECKS_VIEW)),
-    Role.EVALUATED_BODY: RolePolicy(Scope.ORGANIZATION, _p(*_STAFF, Perm.COMMITMENTS_VIEW, Perm.COMMITMENTS_SUBMIT,
-                                                           Perm.RECTIFICATION_VIEW, Perm.RECTIFICATION_ACT)),
-    Role.ASSESSOR: RolePolicy(Scope.REGION, _p(*_STAFF, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW)),
-    Role.AUDITOR: RolePolicy(Scope.ALL, _p(Perm.CONSOLE, Perm.AUDIT_VIEW)),
-    Role.SYSTEM: RolePolicy(Scope.REGION, _p(Perm.SUBJECTS_VIEW, Perm.LEDGER_VIEW, Perm.PUBLICITY_VIEW, Perm.IMPORT,
-                                             Perm.PUBLICITY_SUBMIT, Perm.COMMITMENTS_VIEW, Perm.RECTIFICATION_VIEW,
-                                             Perm.CHECKS_RUN, Perm.CHECKS_VIEW, Perm.LISTINGS_SUBMIT)),
-    Role.PUBLIC: RolePolicy(Scope.NONE, _p()),
+    role: RolePolicy(scope, frozenset(perm for perm, roles in GRANTS.items() if role in roles))
+    for role, scope in SCOPES.items()
 }
 
 

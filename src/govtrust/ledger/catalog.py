@@ -20,6 +20,7 @@ from govtrust.core import access, audit
 from govtrust.core.access import Perm
 from govtrust.core.context import current
 from govtrust.core.errors import FieldError, invalid
+from govtrust.core.versioned import save_version
 from govtrust.subjects.models import Organization
 
 from .models import CIVIL_SERVANT_KIND, Category, CategoryVersion, DisclosureScope, Polarity, Severity
@@ -104,16 +105,8 @@ def update_category(principal: Any, category: Category, *, reason: str, **change
     errors = check_category(values)
     if errors:
         raise invalid(errors)
-    if values == before:
-        return category
-    for name, value in changes.items():
-        setattr(category, name, value)
-    category.version += 1
-    category.save()
-    _append_version(category, reason)
-    b, a = audit.diff(before, content_of(category))
-    audit.record("update", category, before=b, after=a | {"version": category.version}, reason=reason)
-    return category
+    return save_version(category, before, values, content_of=content_of, append_version=_append_version,
+                        reason=reason)
 
 
 @transaction.atomic

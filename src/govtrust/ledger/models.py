@@ -196,7 +196,10 @@ class Record(models.Model):
                                    name="record_one_subject"),
         ]
         indexes = [
-            models.Index(fields=["subject_key", "decision_date"], name="record_subject"),
+            # Covers what a screening check reads of a subject's records (sanctions.parties.records_of), so a
+            # check never touches the table's pages; the id is the rowid on SQLite and INCLUDEd on PostgreSQL.
+            models.Index(fields=["subject_key", "category", "status", "severity", "decision_date"],
+                         include=["id"], name="record_subject"),
             models.Index(fields=["category", "decision_date"], name="record_category"),
             models.Index(fields=["status", "disclosure_end"], name="record_expiry"),
         ]

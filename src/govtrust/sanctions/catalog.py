@@ -25,7 +25,8 @@ from govtrust.core import access, audit
 from govtrust.core.access import Perm
 from govtrust.core.context import current
 from govtrust.core.errors import FieldError, invalid
-from govtrust.ledger.models import CIVIL_SERVANT_KIND, Category
+from govtrust.core.versioned import save_version
+from govtrust.ledger.models import CIVIL_SERVANT_KIND, Category, CategoryVersion
 from govtrust.subjects.models import Organization
 
 from .models import Effect, Measure, MeasureKind, MeasureStatus, MeasureVersion, PartyList, Scene
@@ -140,16 +141,8 @@ def update_measure(principal: Any, measure: Measure, *, reason: str, status: str
     errors = check_measure(values)
     if errors:
         raise invalid(errors)
-    if values == before:
-        return measure
-    for name, value in values.items():
-        setattr(measure, name, value)
-    measure.version += 1
-    measure.save()
-    _append_version(measure, reason)
-    b, a = audit.diff(before, content_of(measure))
-    audit.record("update", measure, before=b, after=a | {"version": measure.version}, reason=reason)
-    return measure
+    return save_version(measure, before, values, content_of=content_of, append_version=_append_version,
+                        reason=reason)
 
 
 @dataclass(frozen=True)
@@ -159,23 +152,39 @@ class Rulebook:
     version: int
     by_scene: dict[str, tuple[CompiledMeasure, ...]]
     scenes: dict[str, Scene]  # by code and by Chinese name
+    categories: dict[int, tuple[str, str, str]]  # ledger category id → (code, name, polarity)
+    # The categories whose records a scene's measures can look at: the only records a check in it reads.
+    read_by_scene: dict[str, frozenset[int]]
 
     def scene(self, name_or_code: str) -> Scene | None:
         return self.scenes.get((name_or_code or "").strip())
 
 
+def _records_read(measures: tuple[CompiledMeasure, ...], categories: dict[int, tuple[str, str, str]]) -> frozenset[int]:
+    ids: set[int] = set()
+    for m in measures:
+        t = m.trigger
+        if t.categories or t.polarity:  # a trigger on lists alone, or `always`, reads no records
+            ids |= {pk for pk, (code, _name, polarity) in categories.items()
+                    if (not t.categories or code in t.categories) and (not t.polarity or polarity == t.polarity)}
+    return frozenset(ids)
+
+
 _lock = threading.Lock()
-_cached: list[tuple[tuple[int, Any], Rulebook]] = []
+_cached: list[tuple[tuple[int, Any, int], Rulebook]] = []
 
 
-def stamp() -> tuple[int, Any]:
-    """(version, time of the latest edit): the time tells apart two lists that reused an id after a rollback."""
+def stamp() -> tuple[int, Any, int]:
+    """(version, time of the latest edit, catalog version): the time tells apart two lists that reused an id
+    after a rollback; the catalog's newest CategoryVersion id moves when a record category is edited."""
     row = MeasureVersion.objects.aggregate(v=Max("id"), t=Max("created_at"))
-    return row["v"] or 0, row["t"]
+    return row["v"] or 0, row["t"], CategoryVersion.objects.aggregate(v=Max("id"))["v"] or 0
 
 
 def _compile(version: int) -> Rulebook:
-    categories = list(Category.objects.values_list("code", flat=True))
+    category_rows = {pk: (code, name, polarity)
+                     for pk, code, name, polarity in Category.objects.values_list("id", "code", "name", "polarity")}
+    categories = [code for code, _name, _polarity in category_rows.values()]
     lists = list(PartyList.objects.values_list("code", flat=True))
     by_scene: dict[str, list[CompiledMeasure]] = {}
     for m in Measure.objects.filter(status=MeasureStatus.PUBLISHED):
@@ -189,10 +198,12 @@ def _compile(version: int) -> Rulebook:
     scenes = {}
     for s in Scene.objects.filter(active=True):
         scenes[s.code] = scenes[s.name] = s
-    return Rulebook(version, {k: tuple(v) for k, v in by_scene.items()}, scenes)
+    compiled_scenes = {k: tuple(v) for k, v in by_scene.items()}
+    read = {k: _records_read(v, category_rows) for k, v in compiled_scenes.items()}
+    return Rulebook(version, compiled_scenes, scenes, category_rows, read)
 
 
-def rulebook(current: tuple[int, Any] | None = None) -> Rulebook:
+def rulebook(current: tuple[int, Any, int] | None = None) -> Rulebook:
     """The published list as of `current` (a `stamp()`, read now when not given): recompiled only when a
     measure changed since this process last looked."""
     current = current or stamp()

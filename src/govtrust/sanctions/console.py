@@ -27,7 +27,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from govtrust.console.forms import ServiceForm, reason_field
-from govtrust.console.views.base import console_view, is_htmx, no_store, paginate, run_action, submit
+from govtrust.console.views.base import (
+    console_view,
+    edit_versioned,
+    is_htmx,
+    no_store,
+    paginate,
+    run_action,
+    submit,
+)
 from govtrust.console.views.records import diff
 from govtrust.core import access
 from govtrust.core.access import Perm
@@ -205,21 +213,9 @@ def measure_create(request: HttpRequest) -> HttpResponse:
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _visible_measure(request.user, pk)
     form = MeasureForm(request.POST or None, initial=_initial(measure))
-    before = measure.version
-
-    def save(data: dict[str, Any]) -> Measure:
-        reason = data.pop("reason")
-        return catalog.update_measure(request.user, measure, reason=reason, **data)
-
-    saved, status = submit(request, form, save)
-    if saved:
-        if saved.version == before:
-            messages.info(request, _("内容没有变化，未生成新版本。"))
-        else:
-            messages.success(request, _("已保存“%(name)s”（第%(version)s版）。") % {"name": saved.name,
-                                                                            "version": saved.version})
-        return redirect("console:measure", pk=saved.pk)
-    return render(request, "sanctions/console/measure_form.html", {"form": form, "measure": measure}, status=status)
+    return edit_versioned(request, measure, form, catalog.update_measure,
+                          template="sanctions/console/measure_form.html", context={"measure": measure},
+                          url_name="console:measure")
 
 
 # ------------------------------------------------------------------------------------------- checks

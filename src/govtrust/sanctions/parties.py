@@ -26,10 +26,10 @@ from rapidfuzz import fuzz, process
 from govtrust.core import crypto
 from govtrust.core.errors import FieldError
 from govtrust.core.identifiers import check_resident_id, check_uscc, mask_resident_id, normalize_name
-from govtrust.ledger.models import CIVIL_SERVANT_KIND, LIVE_STATUSES, Category, Record
+from govtrust.ledger.models import CIVIL_SERVANT_KIND, LIVE_STATUSES, Record
 from govtrust.subjects.models import CivilServant, Organization, OrganizationName, Region
 
-from .catalog import MARKET_ENTITY
+from .catalog import MARKET_ENTITY, Rulebook
 from .models import Listing, PartyKind, PartyList
 from .rules import ListingRow, RecordRow
 
@@ -124,18 +124,30 @@ def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def records_of(keys: Sequence[str]) -> dict[str, list[RecordRow]]:
-    """The live records of these subjects, by subject key (repaired, revoked and expired ones never count)."""
-    sql = (f"SELECT r.subject_key, r.id, c.code, c.name, c.polarity, r.severity, r.status, r.decision_date, "
-           f"r.document_number, r.authority FROM {_table(Record)} r JOIN {_table(Category)} c ON c.id = r.category_id "
-           f"WHERE r.subject_key IN ({{ph}}) AND r.status IN ({', '.join(['%s'] * len(LIVE_STATUSES))})")
-    found: dict[str, list[RecordRow]] = {}
+def records_of(keys: Sequence[str], book: Rulebook, scene: str) -> dict[str, list[RecordRow]]:
+    """The live records of these subjects in the categories the scene's measures look at, by subject key
+    (repaired, revoked and expired ones never count). Read from the covering index `record_subject` alone:
+    at a million records the table rows' pages were most of a check's cost."""
+    read = sorted(book.read_by_scene.get(scene, ()))
     wanted = sorted({k for k in keys if k[:2] in ("o:", "p:")})
-    for key, pk, code, name, polarity, severity, status, day, number, authority in _rows(sql, wanted,
-                                                                                       LIVE_STATUSES):
-        found.setdefault(key, []).append(RecordRow(pk, code, name, polarity, severity, status, _day(day), number,
-                                                   authority))
+    if not read or not wanted:
+        return {}
+    sql = (f"SELECT subject_key, id, category_id, severity, status, decision_date || '' FROM {_table(Record)} "
+           f"WHERE subject_key IN ({{ph}}) AND status IN ({', '.join(['%s'] * len(LIVE_STATUSES))}) "
+           f"AND category_id IN ({', '.join(['%s'] * len(read))})")
+    found: dict[str, list[RecordRow]] = {}
+    categories = book.categories
+    fromiso = dt.date.fromisoformat
+    for key, pk, category, severity, status, day in _rows(sql, wanted, [*LIVE_STATUSES, *read]):
+        code, name, polarity = categories[category]
+        found.setdefault(key, []).append(RecordRow(pk, code, name, polarity, severity, status, fromiso(day)))
     return found
+
+
+def record_details(ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """(document number, deciding authority) of the records an answer cites."""
+    sql = f"SELECT id, document_number, authority FROM {_table(Record)} WHERE id IN ({{ph}})"
+    return {pk: (number, authority) for pk, number, authority in _rows(sql, sorted(set(ids)))}
 
 
 def _listings(field_name: str, values: Sequence[str]) -> dict[str, list[ListingRow]]:
@@ -148,7 +160,7 @@ def _listings(field_name: str, values: Sequence[str]) -> dict[str, list[ListingR
     return found
 
 
-def resolve(parties: Sequence[Party]) -> list[Subject | None]:
+def resolve(parties: Sequence[Party], book: Rulebook, scene: str) -> list[Subject | None]:
     """Each identified party as a Subject with its records and listings; None for a name-only party."""
     usccs = sorted({p.lookup for p in parties if p.kind == PartyKind.USCC})
     hashes = sorted({p.lookup for p in parties if p.kind == PartyKind.RESIDENT_ID})
@@ -171,7 +183,7 @@ def resolve(parties: Sequence[Party]) -> list[Subject | None]:
             known = Subject(key, MARKET_ENTITY, p.name, bool(lst), uscc=p.value if p.kind == PartyKind.USCC else "")
         subjects.append(Subject(known.key, known.kind, known.name, known.found, known.region, known.uscc,
                                 listings=lst))
-    recs = records_of([s.key for s in subjects if s is not None])
+    recs = records_of([s.key for s in subjects if s is not None], book, scene)
     for s in subjects:
         if s is not None:
             s.records = recs.get(s.key, [])
@@ -239,7 +251,8 @@ def _org_subjects(ids: Iterable[int]) -> dict[int, Subject]:
                 "id", "name", "kind", "region__name", "uscc")}
 
 
-def candidates(party: Party, suppressed: set[str]) -> tuple[list[Candidate], list[Candidate]]:
+def candidates(party: Party, suppressed: set[str], book: Rulebook, scene: str
+               ) -> tuple[list[Candidate], list[Candidate]]:
     """(candidates, suppressed candidates) for a name, best first, each with its records and listings."""
     norm = party.value
     found: dict[str, Candidate] = {}
@@ -278,7 +291,7 @@ def candidates(party: Party, suppressed: set[str]) -> tuple[list[Candidate], lis
     ranked = sorted(found.values(), key=lambda c: (-c.score, c.subject.key))
     kept = [c for c in ranked if c.subject.key not in suppressed][:MAX_CANDIDATES]
     hidden = [c for c in ranked if c.subject.key in suppressed]
-    _fill([c.subject for c in kept + hidden])
+    _fill([c.subject for c in kept + hidden], book, scene)
     return kept, hidden
 
 
@@ -291,9 +304,9 @@ def _listed_subject(uscc: str) -> Subject | None:
     return None if name is None else Subject(f"u:{uscc}", MARKET_ENTITY, name, True, uscc=uscc)
 
 
-def _fill(subjects: Sequence[Subject]) -> None:
+def _fill(subjects: Sequence[Subject], book: Rulebook, scene: str) -> None:
     """Read the records and listings of candidates (a name check reads them for each candidate)."""
-    recs = records_of([s.key for s in subjects])
+    recs = records_of([s.key for s in subjects], book, scene)
     listed = _listings("uscc", [s.uscc for s in subjects if s.uscc])
     for s in subjects:
         s.records = recs.get(s.key, [])

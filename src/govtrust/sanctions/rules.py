@@ -47,8 +47,6 @@ class RecordRow(NamedTuple):
     severity: str
     status: str
     decision_date: dt.date
-    document_number: str
-    authority: str
 
 
 class ListingRow(NamedTuple):

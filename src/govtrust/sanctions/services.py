@@ -33,7 +33,7 @@ from govtrust.core.context import current
 from govtrust.core.errors import Conflict, FieldError, PermissionDenied, invalid
 from govtrust.core.identifiers import check_resident_id, check_uscc, mask_resident_id, normalize_name
 from govtrust.ledger.bulk import allocate_ids, insert_sql
-from govtrust.ledger.models import Revision
+from govtrust.ledger.models import CategoryVersion, Revision
 
 from .catalog import Rulebook, rulebook
 from .models import (
@@ -51,7 +51,7 @@ from .models import (
     PartyList,
     Scene,
 )
-from .parties import Candidate, Party, Subject, candidates, parse_party, resolve
+from .parties import Party, Subject, candidates, parse_party, record_details, resolve
 from .rules import Hit, decide, evaluate
 
 MAX_BATCH = 10_000
@@ -91,16 +91,17 @@ def _scene(principal: Any, book: Rulebook, scene: str) -> Scene:
     return found
 
 
-def _versions() -> tuple[int, tuple[int, Any]]:
+def _versions() -> tuple[int, tuple[int, Any, int]]:
     """(ledger version, measures-list stamp) in one statement: the newest revision id, and the newest measure
-    version with its time (see catalog.stamp)."""
+    version with its time and the newest category version (see catalog.stamp)."""
     quote = connection.ops.quote_name
     revisions, versions = quote(Revision._meta.db_table), quote(MeasureVersion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT (SELECT MAX(id) FROM {revisions}), (SELECT MAX(id) FROM {versions}), "
-                       f"(SELECT MAX(created_at) FROM {versions})")
-        ledger, measures, edited = cursor.fetchone()
-    return ledger or 0, (measures or 0, edited)
+                       f"(SELECT MAX(created_at) FROM {versions}), "
+                       f"(SELECT MAX(id) FROM {quote(CategoryVersion._meta.db_table)})")
+        ledger, measures, edited, catalog_version = cursor.fetchone()
+    return ledger or 0, (measures or 0, edited, catalog_version or 0)
 
 
 def _asked(principal: Any, scene: str, system: str, reference: str, today: dt.date | None) -> Asked:
@@ -120,10 +121,11 @@ def _asked(principal: Any, scene: str, system: str, reference: str, today: dt.da
 # --- answers ----------------------------------------------------------------------------------------------
 
 
-def _record_out(r: Any) -> dict[str, Any]:
+def _record_out(r: Any, details: dict[int, tuple[str, str]]) -> dict[str, Any]:
+    number, authority = details.get(r.id, ("", ""))
     return {"id": r.id, "category": r.category, "category_name": r.category_name, "severity": r.severity,
-            "status": r.status, "decision_date": r.decision_date.isoformat(), "document_number": r.document_number,
-            "authority": r.authority}
+            "status": r.status, "decision_date": r.decision_date.isoformat(), "document_number": number,
+            "authority": authority}
 
 
 def _listing_out(x: Any) -> dict[str, Any]:
@@ -149,40 +151,57 @@ def _evaluate(asked: Asked, subject: Subject) -> tuple[str, list[Hit]]:
     return decide(hits), hits
 
 
-def _findings(hits: list[Hit]) -> dict[str, Any]:
+def _findings(hits: list[Hit], details: dict[int, tuple[str, str]]) -> dict[str, Any]:
     records = {r.id: r for h in hits for r in h.records}
     listings = {x.id: x for h in hits for x in h.listings}
-    return {"measures": [_measure_out(h) for h in hits],
-            "records": [_record_out(r) for r in sorted(records.values(), key=lambda r: r.decision_date, reverse=True)],
+    cited = sorted(records.values(), key=lambda r: r.decision_date, reverse=True)
+    return {"measures": [_measure_out(h) for h in hits], "records": [_record_out(r, details) for r in cited],
             "listings": [_listing_out(x) for x in listings.values()]}
 
 
-def _candidate_out(asked: Asked, c: Candidate) -> dict[str, Any]:
-    would_be, hits = _evaluate(asked, c.subject)
-    return {**c.subject.describe(), "score": c.score, "match": c.match, "matched_name": c.matched_name,
-            "reason": c.reason, "reason_en": c.reason_en, "would_be": would_be, **_findings(hits)}
+def _cited(evaluated: list[tuple[str, list[Hit]]]) -> dict[int, tuple[str, str]]:
+    return record_details([r.id for _decision, hits in evaluated for h in hits for r in h.records])
 
 
-def _answer(asked: Asked, party: Party, subject: Subject | None) -> tuple[str, dict[str, Any], list[Hit]]:
-    """(decision, the stored answer, the hits) for one party."""
-    base = {"scene": {"code": asked.scene.code, "name": asked.scene.name},
+def _base(asked: Asked, party: Party) -> dict[str, Any]:
+    return {"scene": {"code": asked.scene.code, "name": asked.scene.name},
             "party": {"kind": party.kind, "shown": party.shown, "name": party.name},
             "ledger_version": asked.ledger_version, "measures_version": asked.book.version,
             "asked_at": asked.at.isoformat(), "system": asked.system, "reference": asked.reference}
-    if subject is not None:
-        decision, hits = _evaluate(asked, subject)
-        return decision, {**base, "decision": decision, "subject": subject.describe(), **_findings(hits)}, hits
+
+
+def _name_answer(asked: Asked, party: Party) -> tuple[str, dict[str, Any], list[Hit]]:
+    """A name alone: candidates with what each would be; never a block (nor a preference) by itself."""
     judged = set(MatchJudgement.objects.filter(name_normalized=party.value).values_list("candidate_key", flat=True))
-    kept, hidden = candidates(party, judged)
-    listed = [_candidate_out(asked, c) for c in kept]
-    # A name alone never blocks (nor prefers): if a candidate would be restricted, a person must verify.
+    kept, hidden = candidates(party, judged, asked.book, asked.scene.code)
+    evaluated = [_evaluate(asked, c.subject) for c in kept]
+    details = _cited(evaluated)
+    listed = [{**c.subject.describe(), "score": c.score, "match": c.match, "matched_name": c.matched_name,
+               "reason": c.reason, "reason_en": c.reason_en, "would_be": would_be, **_findings(hits, details)}
+              for c, (would_be, hits) in zip(kept, evaluated, strict=True)]
     restricted = any(c["would_be"] in (Decision.BLOCK, Decision.WARN) for c in listed)
     decision = Decision.WARN.value if restricted else Decision.ALLOW.value
-    answer = {**base, "decision": decision, "subject": None, "measures": [], "records": [], "listings": [],
-              "candidates": listed, "suppressed": [{**c.subject.describe(), "match": c.match} for c in hidden],
+    answer = {**_base(asked, party), "decision": decision, "subject": None, "measures": [], "records": [],
+              "listings": [], "candidates": listed,
+              "suppressed": [{**c.subject.describe(), "match": c.match} for c in hidden],
               "note": "仅凭名称不能确定主体，不作拦截；请以统一社会信用代码或公民身份号码核实",
               "note_en": "a name alone does not identify a party and never blocks; verify with a USCC or resident ID"}
     return decision, answer, []
+
+
+def _answers(asked: Asked, parties: Sequence[Party], subjects: Sequence[Subject | None]
+             ) -> list[tuple[str, dict[str, Any], list[Hit]]]:
+    """(decision, the stored answer, the hits) per party; the cited records' details read in one query."""
+    evaluated = [_evaluate(asked, s) if s is not None else ("", []) for s in subjects]
+    details = _cited(evaluated)
+    out = []
+    for party, subject, (decision, hits) in zip(parties, subjects, evaluated, strict=True):
+        if subject is None:
+            out.append(_name_answer(asked, party))
+        else:
+            out.append((decision, {**_base(asked, party), "decision": decision, "subject": subject.describe(),
+                                   **_findings(hits, details)}, hits))
+    return out
 
 
 @dataclass(slots=True)
@@ -259,8 +278,8 @@ def check(principal: Any, *, party: Any, scene: str, system: str = "", reference
     parsed, errors = parse_party(party)
     if parsed is None:
         raise invalid(errors)
-    subject = resolve([parsed])[0]
-    decision, answer, hits = _answer(asked, parsed, subject)
+    subject = resolve([parsed], asked.book, asked.scene.code)[0]
+    [(decision, answer, hits)] = _answers(asked, [parsed], [subject])
     stored = _new_check(asked, parsed, subject, decision, answer)
     with transaction.atomic():
         _store([stored], [hits])
@@ -295,8 +314,8 @@ def check_batch(principal: Any, *, parties: Any, scene: str, system: str = "", r
     """Answer and store a batch (e.g. every bidder of a tender): one check per party, in the given order."""
     asked = _asked(principal, scene, system, reference, today)
     parsed = _parse_batch(parties)
-    subjects = resolve(parsed)
-    answered = [_answer(asked, p, s) for p, s in zip(parsed, subjects, strict=True)]
+    subjects = resolve(parsed, asked.book, asked.scene.code)
+    answered = _answers(asked, parsed, subjects)
     with transaction.atomic():
         batch = CheckBatch.objects.create(asked_at=asked.at, actor=asked.actor, organization=asked.organization,
                                           system=asked.system, scene=asked.scene.code, reference=asked.reference,
@@ -363,7 +382,8 @@ def judge_not_party(principal: Any, *, name: str, candidate_key: str, reason: st
     if existing is not None:
         return existing
     party = Party(PartyKind.NAME, norm, name, name)
-    kept, _hidden = candidates(party, set())
+    book = rulebook()
+    kept, _hidden = candidates(party, set(), book, "")
     found = next((c for c in kept if c.subject.key == candidate_key), None)
     if found is None:
         raise invalid([FieldError("candidate_key", "该主体不是这一名称的候选", "not a candidate for this name")])

@@ -17,6 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from govtrust.core import access
 from govtrust.core.access import Perm
@@ -103,3 +104,24 @@ def run_action(request: HttpRequest, obj: Any, action: str, *, forms: dict[str, 
         return redirect(url_name, pk=obj.pk)
     obj.refresh_from_db()
     return detail(request, obj, (action, form), status=status)
+
+
+def edit_versioned(request: HttpRequest, obj: Any, form: ServiceForm, update: Callable[..., Any], *,
+                   template: str, context: dict[str, Any], url_name: str) -> HttpResponse:
+    """The edit page of a versioned catalog entry (a record category, a measure): `update(principal, obj,
+    reason=…, **changes)` makes a new version; an unchanged form says so and makes none."""
+    before = obj.version
+
+    def save(data: dict[str, Any]) -> Any:
+        reason = data.pop("reason")
+        return update(request.user, obj, reason=reason, **data)
+
+    saved, status = submit(request, form, save)
+    if saved:
+        if saved.version == before:
+            messages.info(request, _("内容没有变化，未生成新版本。"))
+        else:
+            messages.success(request, _("已保存“%(name)s”（第%(version)s版）。") % {"name": saved.name,
+                                                                            "version": saved.version})
+        return redirect(url_name, pk=saved.pk)
+    return render(request, template, {"form": form, **context}, status=status)

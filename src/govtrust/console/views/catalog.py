@@ -21,7 +21,7 @@ from govtrust.ledger.models import CIVIL_SERVANT_KIND, Category, DisclosureScope
 from govtrust.subjects.models import Organization
 
 from ..forms import ServiceForm, reason_field
-from .base import console_view, submit
+from .base import console_view, edit_versioned, submit
 from .records import Change, diff
 
 FIELDS_HELP = gettext_lazy(
@@ -139,21 +139,8 @@ def category_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
     category = _visible(request.user, pk)
     form = CategoryForm(request.POST or None, initial=_initial(category))
-    before = category.version
-
-    def save(data: dict[str, Any]) -> Category:
-        reason = data.pop("reason")
-        return catalog.update_category(request.user, category, reason=reason, **data)
-
-    saved, status = submit(request, form, save)
-    if saved:
-        if saved.version == before:
-            messages.info(request, _("内容没有变化，未生成新版本。"))
-        else:
-            messages.success(request, _("已保存“%(name)s”（第%(version)s版）。") % {"name": saved.name,
-                                                                            "version": saved.version})
-        return redirect("console:category", pk=saved.pk)
-    return render(request, "console/catalog/form.html", {"form": form, "category": category}, status=status)
+    return edit_versioned(request, category, form, catalog.update_category, template="console/catalog/form.html",
+                          context={"category": category}, url_name="console:category")
 
 
 @console_view(Perm.CATALOG_CHANGE)

@@ -20,7 +20,8 @@ def test_the_daily_scan_runs_every_apps_scan_and_expires_old_records(world):
     out = io.StringIO()
     call_command("deadlines", "scan", "--today", "2026-12-01", stdout=out)
     lines = out.getvalue().splitlines()
-    assert sorted(line.split("]")[0] + "]" for line in lines) == ["[commitments]", "[ledger-expiry]", "[publicity-expiry]",
+    assert sorted(line.split("]")[0] + "]" for line in lines) == ["[commitments]", "[complaints]", "[ledger-expiry]",
+                                                                  "[publicity-expiry]",
                                                                   "[rectification-deadlines]", "[rectification-open]"]
     assert "ledger records past their disclosure period: 1" in out.getvalue()
     record.refresh_from_db()

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from govtrust.commitments.demo import load_commitments
 from govtrust.commitments.rectification_demo import load_rectification
+from govtrust.complaints.demo import load_complaints
 from govtrust.core.context import acting
 from govtrust.core.errors import ServiceError
 from govtrust.ledger.demo import DEFAULT_RECORDS, load_records
@@ -66,6 +67,7 @@ class Command(BaseCommand):
                 committed = load_commitments()
                 rectifying = load_rectification()
                 checked = load_sanctions()
+                complained = load_complaints()
         except ServiceError as err:
             raise CommandError(str(err)) from None
         self._summary(report, time.monotonic() - started)
@@ -79,6 +81,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  整改案件 rectification cases: {rectifying}")
         if checked:
             self.stdout.write(f"  信用比对 screening checks: {checked}")
+        if complained:
+            self.stdout.write(f"  投诉举报 complaints: {complained}")
         self._logins(report)
         self._keys(report)
         self._links(base_url.rstrip("/"))
