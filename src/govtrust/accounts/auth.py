@@ -6,6 +6,7 @@ the acting context so the audit chain names who called.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import hmac
@@ -39,13 +40,14 @@ KEY_CACHE_SECONDS = 60
 _keys: dict[tuple[int, str], tuple[float, ApiKey]] = {}
 
 
-def _key_object(pk: int, key_hash: str) -> ApiKey:
+def _key_object(pk: int, key_hash: str) -> ApiKey | None:
     """By (id, hash): an id reused by another key (after a restore, or in tests) is never mistaken for it."""
     cached = _keys.get((pk, key_hash))
     if cached is not None and time.monotonic() - cached[0] < KEY_CACHE_SECONDS:
         return cached[1]
-    key = ApiKey.objects.select_related("organization__region").get(pk=pk)
-    _keys[(pk, key_hash)] = (time.monotonic(), key)
+    key = ApiKey.objects.select_related("organization__region").filter(pk=pk).first()
+    if key is not None:
+        _keys[(pk, key_hash)] = (time.monotonic(), key)
     return key
 
 
@@ -61,9 +63,11 @@ def authenticate_key(raw: str) -> ApiKey | None:
         row = cursor.fetchone()
     if row is None or row[2] is not None or not hmac.compare_digest(row[1], hash_key(raw)):
         return None
-    key = _key_object(row[0], row[1])
+    cached = _key_object(row[0], row[1])
+    if cached is None:  # deleted since the query above
+        return None
+    key = copy.copy(cached)  # per request: the cached object is shared by threads
     key.scenes = json.loads(row[3]) if isinstance(row[3], str) else row[3]
-    key.revoked_at = None
     now = timezone.now()
     last_used = row[4]
     if isinstance(last_used, str):
@@ -87,7 +91,7 @@ class ApiKeyAuth(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
         found = authenticate_key(key or "")
         if found is not None:
-            set_actor(found, f"apikey:{found.prefix}", "api")
+            set_actor(found, found.asker_label, "api")
         return found
 
 

@@ -71,3 +71,8 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def asker_label(self) -> str:
+        """How the audit chain and the check log name this key as the actor."""
+        return f"apikey:{self.prefix}"

@@ -30,7 +30,7 @@ from govtrust.commitments.files import Checked, read_checked
 from govtrust.core import access, audit, crypto
 from govtrust.core.access import Perm
 from govtrust.core.context import current
-from govtrust.core.errors import FieldError, ServiceError, invalid
+from govtrust.core.errors import Conflict, FieldError, ServiceError, invalid
 from govtrust.core.identifiers import check_uscc, normalize_name
 from govtrust.intake import tabular
 from govtrust.subjects.models import Organization, OrganizationName
@@ -302,9 +302,11 @@ def from_hotline(principal: Any, f: Filing, channel: str = Channel.HOTLINE_API, 
         raise invalid([FieldError("hotline_number", "必须填写12345工单号", "the hotline's case number is required")])
     existing = Complaint.objects.filter(hotline_number=number).first()
     if existing is not None:
-        if access.in_scope(principal, existing):
-            services.event(existing, EventKind.RESENT, "12345热线重复推送，未重复登记", today or timezone.localdate())
-            audit.record("resent", existing, after={"hotline_number": number}, reason="12345热线重复推送，未重复登记")
+        if not access.in_scope(principal, existing):  # says that the number is taken, and nothing of the case
+            raise Conflict("该12345工单号已由其他地区登记", "this hotline number was registered by another region",
+                           [FieldError("hotline_number", "工单号已被登记", "already registered")])
+        services.event(existing, EventKind.RESENT, "12345热线重复推送，未重复登记", today or timezone.localdate())
+        audit.record("resent", existing, after={"hotline_number": number}, reason="12345热线重复推送，未重复登记")
         return HotlineResult(existing, False, "")
     ok, errors = check(f)
     if ok is not None and not access.in_scope(principal, ok.body):

@@ -302,11 +302,11 @@ def reply(principal: Any, complaint: Complaint, *, text: str, finding: str = "",
 
 # --------------------------------------------------------------------------------------------- close
 
-def record_entry(principal: Any, c: Complaint, category: Category, day: dt.date, book: RegimeBook | None = None
-                 ) -> Entry:
+def record_entry(principal: Any, c: Complaint, category: Category, day: dt.date, book: RegimeBook | None = None,
+                 document_number: str = "") -> Entry:
     """The ledger row for a case found true (the demo passes one RegimeBook for all of its rows)."""
     source = getattr(principal, "organization", None) or c.assignee or c.body
-    severity = category.default_severity or "minor"
+    severity = category.default_severity  # a negative category always has one (ledger.catalog.check_category)
     data, errors = check_fields(category.fields, {"complaint_number": c.serial})
     if errors:
         raise invalid(errors, "投诉举报查实记录的专有字段有误", "the record's fields are invalid")
@@ -319,7 +319,7 @@ def record_entry(principal: Any, c: Complaint, category: Category, day: dt.date,
         row=0, subject_key=f"o:{body.pk}", organization_id=body.pk, person_id=None, unit_id=body.pk,
         subject_name=body.name, category_id=category.pk, category_version=category.version, severity=severity,
         facts=f"投诉举报{c.serial}（{c.category.name}）经核查{Finding(c.finding).label}：{c.reply}"[:2000],
-        document_number=f"{DOCUMENT_PREFIX}{c.serial}", authority=source.name, decision_date=day,
+        document_number=document_number or f"{DOCUMENT_PREFIX}{c.serial}", authority=source.name, decision_date=day,
         legal_basis=c.category.legal_basis, source_id=source.pk, data=data, disclosure_scope=category.disclosure_scope,
         regime_rule_id=periods.rule_id, repair_from=periods.repair_from, disclosure_end=periods.disclosure_end)
 
@@ -330,7 +330,12 @@ def write_record(principal: Any, c: Complaint, day: dt.date) -> Record | None:
     category = Category.objects.filter(code=RECORD_CATEGORY, active=True, polarity=Polarity.NEGATIVE).first()
     if category is None or c.body.kind not in category.subject_kinds:
         return None
-    entry = record_entry(principal, c, category, day)
+    number = f"{DOCUMENT_PREFIX}{c.serial}"
+    if c.ledger_record_id and c.ledger_record.status not in LIVE_STATUSES:
+        # Found true again after the earlier record was revoked: a new record with its own number (the writer
+        # would update the revoked one and leave it revoked).
+        number = f"{number}-{Record.objects.filter(document_number__startswith=number).count() + 1}"
+    entry = record_entry(principal, c, category, day, document_number=number)
     ctx = current()
     Writer(None, ctx.actor_label, ctx.channel, f"投诉举报查实：{c.serial}", timezone.now()).write([entry])
     record = Record.objects.get(source_id=entry.source_id, document_number=entry.document_number,

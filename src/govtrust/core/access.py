@@ -180,7 +180,20 @@ def require(principal: Any, perm: str, obj: models.Model | None = None) -> None:
 
 
 def scope_filter(principal: Any, model: type[models.Model]) -> Q | None:
-    """The Q that limits `model` to the principal's scope; None means no limit; raises on no access."""
+    """The Q that limits `model` to the principal's scope; None means no limit; raises on no access.
+
+    A model that records who asked (`scope_asker_field`, e.g. the check log) shows a calling system only
+    what it asked itself: a tendering platform's key does not read the promotion checks of another system
+    in the same region."""
+    asker_field, asker = getattr(model, "scope_asker_field", None), getattr(principal, "asker_label", None)
+    q = _scope_q(principal, model)
+    if asker_field and asker:
+        own = Q(**{asker_field: asker})
+        return own if q is None else q & own
+    return q
+
+
+def _scope_q(principal: Any, model: type[models.Model]) -> Q | None:
     pol = policy(principal)
     if pol.scope == Scope.ALL:
         return None

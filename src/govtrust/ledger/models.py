@@ -198,7 +198,7 @@ class Record(models.Model):
         indexes = [
             # Covers what a screening check reads of a subject's records (sanctions.parties.records_of), so a
             # check never touches the table's pages; the id is the rowid on SQLite and INCLUDEd on PostgreSQL.
-            models.Index(fields=["subject_key", "category", "status", "severity", "decision_date"],
+            models.Index(fields=["subject_key", "category", "status", "severity", "decision_date", "disclosure_end"],
                          include=["id"], name="record_subject"),
             models.Index(fields=["category", "decision_date"], name="record_category"),
             models.Index(fields=["status", "disclosure_end"], name="record_expiry"),

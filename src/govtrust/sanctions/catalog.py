@@ -17,8 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import connection, transaction
 from django.utils import timezone
 
 from govtrust.core import access, audit
@@ -26,15 +25,16 @@ from govtrust.core.access import Perm
 from govtrust.core.context import current
 from govtrust.core.errors import FieldError, invalid
 from govtrust.core.versioned import save_version
-from govtrust.ledger.models import CIVIL_SERVANT_KIND, Category, CategoryVersion
+from govtrust.ledger.models import CIVIL_SERVANT_KIND, Category, CategoryVersion, Revision
 from govtrust.subjects.models import Organization
 
 from .models import Effect, Measure, MeasureKind, MeasureStatus, MeasureVersion, PartyList, Scene
 from .rules import CompiledMeasure, parse_trigger
 
 DATA_FILE = Path(__file__).parent / "data" / "measures.json"
-MARKET_ENTITY = "market_entity"  # a party known only from a list (company, village, household)
-SUBJECT_KINDS = (*Organization.Kind.values, CIVIL_SERVANT_KIND, MARKET_ENTITY)
+MARKET_ENTITY = "market_entity"  # a party by USCC that the registry does not hold (company, village)
+NATURAL_PERSON = "natural_person"  # a person by resident ID who is not a registered civil servant (applicant, household)
+SUBJECT_KINDS = (*Organization.Kind.values, CIVIL_SERVANT_KIND, MARKET_ENTITY, NATURAL_PERSON)
 VERSIONED = ("code", "name", "name_en", "kind", "subject_kinds", "trigger", "scenes", "effect", "legal_basis",
              "implementing_organization", "note", "status", "ordering")
 EDITABLE = tuple(f for f in VERSIONED if f not in ("code", "status"))
@@ -174,11 +174,22 @@ _lock = threading.Lock()
 _cached: list[tuple[tuple[int, Any, int], Rulebook]] = []
 
 
+def versions() -> tuple[int, tuple[int, Any, int]]:
+    """(ledger version, measures-list stamp) in one statement: the newest revision id; the newest measure
+    version, its time (telling apart two lists that reused an id after a rollback) and the newest category
+    version (a record category edited). One bare query: the stamp is compared as the database returns it."""
+    quote = connection.ops.quote_name
+    versions_table = quote(MeasureVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {quote(Revision._meta.db_table)}), "
+                       f"(SELECT MAX(id) FROM {versions_table}), (SELECT MAX(created_at) FROM {versions_table}), "
+                       f"(SELECT MAX(id) FROM {quote(CategoryVersion._meta.db_table)})")
+        ledger, measures, edited, catalog_version = cursor.fetchone()
+    return ledger or 0, (measures or 0, edited, catalog_version or 0)
+
+
 def stamp() -> tuple[int, Any, int]:
-    """(version, time of the latest edit, catalog version): the time tells apart two lists that reused an id
-    after a rollback; the catalog's newest CategoryVersion id moves when a record category is edited."""
-    row = MeasureVersion.objects.aggregate(v=Max("id"), t=Max("created_at"))
-    return row["v"] or 0, row["t"], CategoryVersion.objects.aggregate(v=Max("id"))["v"] or 0
+    return versions()[1]
 
 
 def _compile(version: int) -> Rulebook:

@@ -16,14 +16,15 @@ from django.utils.translation import gettext_lazy
 from govtrust.ledger.models import CIVIL_SERVANT_KIND, Category, Polarity, RecordStatus, Severity
 from govtrust.subjects.models import Organization
 
-from .catalog import MARKET_ENTITY
+from .catalog import MARKET_ENTITY, NATURAL_PERSON
 from .models import Decision, Effect, MeasureKind, MeasureStatus, PartyList, Scene
 
 
 def subject_kind_choices() -> list[tuple[str, Any]]:
     """Every subject kind a measure may name (catalog.SUBJECT_KINDS), labelled."""
     return [*Organization.Kind.choices, (CIVIL_SERVANT_KIND, gettext_lazy("公务员")),
-            (MARKET_ENTITY, gettext_lazy("名单所列主体（企业、村、户等）"))]
+            (MARKET_ENTITY, gettext_lazy("登记库外的市场主体（企业、村集体经济组织等）")),
+            (NATURAL_PERSON, gettext_lazy("登记库外的自然人（拟录用人员、信用户等）"))]
 
 
 def _labels(choices: Any) -> dict[str, str]:

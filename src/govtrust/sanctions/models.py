@@ -11,7 +11,8 @@
 - `Check`: one stored answer (who asked, which system, scene, party, decision, the measures and records it
   rests on, the ledger version); `CheckHit` one row per applied measure, for the figures; `CheckBatch` groups
   the checks of one batch call; `Feedback` is what the caller did with a check (实施反馈).
-- `MatchJudgement`: a person's judgement that a name candidate is not the party; later name checks suppress it.
+- `MatchJudgement`: a person's judgement that a name candidate is not the party; the same organization's later
+  name checks suppress it.
 """
 
 from __future__ import annotations
@@ -192,6 +193,7 @@ class CheckBatch(models.Model):
         verbose_name = _("批量比对")
         verbose_name_plural = _("批量比对")
 
+    scope_asker_field = "actor"  # a calling system sees only its own checks (core.access)
     scope_region_field = "organization__region__path"
     scope_org_field = "organization__path"
 
@@ -228,6 +230,7 @@ class Check(models.Model):
         indexes = [models.Index(fields=["organization", "asked_at"], name="check_asker"),
                    models.Index(fields=["asked_at"], name="check_time")]
 
+    scope_asker_field = "actor"  # a calling system sees only its own checks (core.access)
     scope_region_field = "organization__region__path"
     scope_org_field = "organization__path"
 
@@ -246,6 +249,7 @@ class CheckHit(models.Model):
     class Meta:
         indexes = [models.Index(fields=["measure", "scene"], name="check_hit_measure")]
 
+    scope_asker_field = "check_ref__actor"
     scope_region_field = "check_ref__organization__region__path"
     scope_org_field = "check_ref__organization__path"
 
@@ -276,6 +280,7 @@ class Feedback(models.Model):
         verbose_name_plural = _("实施反馈")
         constraints = [models.UniqueConstraint(fields=["check_ref", "measure"], name="feedback_once")]
 
+    scope_asker_field = "check_ref__actor"
     scope_region_field = "check_ref__organization__region__path"
     scope_org_field = "check_ref__organization__path"
 
@@ -301,9 +306,13 @@ class MatchJudgement(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("非同一主体判断")
         verbose_name_plural = _("非同一主体判断")
-        constraints = [models.UniqueConstraint(fields=["name_normalized", "candidate_key"], name="judgement_once")]
+        constraints = [models.UniqueConstraint(fields=["name_normalized", "candidate_key", "organization"],
+                                               name="judgement_once")]
 
-    scope_global = True  # a judgement suppresses the candidate in everyone's later checks
+    # A judgement suppresses the candidate in the later checks of the organization that made it, not in
+    # everyone's: one calling system must not be able to hide a listed firm from all the others.
+    scope_region_field = "organization__region__path"
+    scope_org_field = "organization__path"
 
     def __str__(self) -> str:
         return f"{self.name_normalized} ≠ {self.candidate_key}"

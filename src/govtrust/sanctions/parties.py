@@ -29,7 +29,7 @@ from govtrust.core.identifiers import check_resident_id, check_uscc, mask_reside
 from govtrust.ledger.models import CIVIL_SERVANT_KIND, LIVE_STATUSES, Record
 from govtrust.subjects.models import CivilServant, Organization, OrganizationName, Region
 
-from .catalog import MARKET_ENTITY, Rulebook
+from .catalog import MARKET_ENTITY, NATURAL_PERSON, Rulebook
 from .models import Listing, PartyKind, PartyList
 from .rules import ListingRow, RecordRow
 
@@ -124,23 +124,25 @@ def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def records_of(keys: Sequence[str], book: Rulebook, scene: str) -> dict[str, list[RecordRow]]:
-    """The live records of these subjects in the categories the scene's measures look at, by subject key
-    (repaired, revoked and expired ones never count). Read from the covering index `record_subject` alone:
-    at a million records the table rows' pages were most of a check's cost."""
+def records_of(keys: Sequence[str], book: Rulebook, scene: str, today: dt.date) -> dict[str, list[RecordRow]]:
+    """The live records of these subjects in the categories the scene's measures look at, by subject key.
+
+    Repaired, revoked and expired records never count, nor one past its disclosure end that the daily expiry
+    scan has not reached yet. Read from the covering index `record_subject` alone: at a million records the
+    table rows' pages were most of a check's cost."""
     read = sorted(book.read_by_scene.get(scene, ()))
     wanted = sorted({k for k in keys if k[:2] in ("o:", "p:")})
     if not read or not wanted:
         return {}
-    sql = (f"SELECT subject_key, id, category_id, severity, status, decision_date || '' FROM {_table(Record)} "
+    sql = (f"SELECT subject_key, id, category_id, severity, status, decision_date FROM {_table(Record)} "
            f"WHERE subject_key IN ({{ph}}) AND status IN ({', '.join(['%s'] * len(LIVE_STATUSES))}) "
-           f"AND category_id IN ({', '.join(['%s'] * len(read))})")
+           f"AND category_id IN ({', '.join(['%s'] * len(read))}) AND (disclosure_end IS NULL OR disclosure_end > %s)")
     found: dict[str, list[RecordRow]] = {}
     categories = book.categories
-    fromiso = dt.date.fromisoformat
-    for key, pk, category, severity, status, day in _rows(sql, wanted, [*LIVE_STATUSES, *read]):
+    day_value = connection.ops.adapt_datefield_value(today)
+    for key, pk, category, severity, status, day in _rows(sql, wanted, [*LIVE_STATUSES, *read, day_value]):
         code, name, polarity = categories[category]
-        found.setdefault(key, []).append(RecordRow(pk, code, name, polarity, severity, status, fromiso(day)))
+        found.setdefault(key, []).append(RecordRow(pk, code, name, polarity, severity, status, _day(day)))
     return found
 
 
@@ -160,16 +162,17 @@ def _listings(field_name: str, values: Sequence[str]) -> dict[str, list[ListingR
     return found
 
 
-def resolve(parties: Sequence[Party], book: Rulebook, scene: str) -> list[Subject | None]:
+def resolve(parties: Sequence[Party], book: Rulebook, scene: str, today: dt.date) -> list[Subject | None]:
     """Each identified party as a Subject with its records and listings; None for a name-only party."""
     usccs = sorted({p.lookup for p in parties if p.kind == PartyKind.USCC})
     hashes = sorted({p.lookup for p in parties if p.kind == PartyKind.RESIDENT_ID})
     orgs = {uscc: Subject(f"o:{pk}", kind, name, True, region, uscc) for pk, uscc, name, kind, region in _rows(
         f"SELECT o.id, o.uscc, o.name, o.kind, g.name FROM {_table(Organization)} o "
         f"JOIN {_table(Region)} g ON g.id = o.region_id WHERE o.uscc IN ({{ph}})", usccs)}
-    people = {digest: Subject(f"p:{pk}", CIVIL_SERVANT_KIND, name, True, unit) for pk, digest, name, unit in _rows(
-        f"SELECT p.id, p.resident_id_hash, p.name, o.name FROM {_table(CivilServant)} p "
-        f"JOIN {_table(Organization)} o ON o.id = p.organization_id WHERE p.resident_id_hash IN ({{ph}})", hashes)}
+    people = {digest: Subject(f"p:{pk}", CIVIL_SERVANT_KIND, name, True, region) for pk, digest, name, region in _rows(
+        f"SELECT p.id, p.resident_id_hash, p.name, g.name FROM {_table(CivilServant)} p "
+        f"JOIN {_table(Organization)} o ON o.id = p.organization_id JOIN {_table(Region)} g ON g.id = o.region_id "
+        f"WHERE p.resident_id_hash IN ({{ph}})", hashes)}
     listed = _listings("uscc", usccs) | _listings("resident_id_hash", hashes)
     subjects: list[Subject | None] = []
     for p in parties:
@@ -178,12 +181,14 @@ def resolve(parties: Sequence[Party], book: Rulebook, scene: str) -> list[Subjec
             continue
         known = (orgs if p.kind == PartyKind.USCC else people).get(p.lookup)
         lst = listed.get(p.lookup, [])
-        if known is None:
-            key = f"u:{p.value}" if p.kind == PartyKind.USCC else f"h:{p.lookup[:22]}"
-            known = Subject(key, MARKET_ENTITY, p.name, bool(lst), uscc=p.value if p.kind == PartyKind.USCC else "")
+        if known is None:  # not in the registry: a company (or village) by USCC, a person by resident ID
+            if p.kind == PartyKind.USCC:
+                known = Subject(f"u:{p.value}", MARKET_ENTITY, p.name, bool(lst), uscc=p.value)
+            else:
+                known = Subject(f"h:{p.lookup[:22]}", NATURAL_PERSON, p.name, bool(lst))
         subjects.append(Subject(known.key, known.kind, known.name, known.found, known.region, known.uscc,
                                 listings=lst))
-    recs = records_of([s.key for s in subjects if s is not None], book, scene)
+    recs = records_of([s.key for s in subjects if s is not None], book, scene, today)
     for s in subjects:
         if s is not None:
             s.records = recs.get(s.key, [])
@@ -220,8 +225,10 @@ class _NameIndex:
 
     @staticmethod
     def stamp() -> tuple[Any, ...]:
-        return tuple(tuple(m.objects.aggregate(n=Count("id"), m=Max("id")).values())
-                     for m in (Organization, OrganizationName, Listing))
+        """Counts and highest ids, the latest organization change (renames), the listings still in force."""
+        return (tuple(Organization.objects.aggregate(n=Count("id"), m=Max("id"), t=Max("updated_at")).values()),
+                tuple(OrganizationName.objects.aggregate(n=Count("id"), m=Max("id")).values()),
+                tuple(Listing.objects.filter(removed_on__isnull=True).aggregate(n=Count("id"), m=Max("id")).values()))
 
     def current(self) -> _NameIndex:
         stamp = self.stamp()
@@ -251,7 +258,7 @@ def _org_subjects(ids: Iterable[int]) -> dict[int, Subject]:
                 "id", "name", "kind", "region__name", "uscc")}
 
 
-def candidates(party: Party, suppressed: set[str], book: Rulebook, scene: str
+def candidates(party: Party, suppressed: set[str], book: Rulebook, scene: str, today: dt.date
                ) -> tuple[list[Candidate], list[Candidate]]:
     """(candidates, suppressed candidates) for a name, best first, each with its records and listings."""
     norm = party.value
@@ -291,7 +298,7 @@ def candidates(party: Party, suppressed: set[str], book: Rulebook, scene: str
     ranked = sorted(found.values(), key=lambda c: (-c.score, c.subject.key))
     kept = [c for c in ranked if c.subject.key not in suppressed][:MAX_CANDIDATES]
     hidden = [c for c in ranked if c.subject.key in suppressed]
-    _fill([c.subject for c in kept + hidden], book, scene)
+    _fill([c.subject for c in kept + hidden], book, scene, today)
     return kept, hidden
 
 
@@ -300,13 +307,13 @@ def _listed_subject(uscc: str) -> Subject | None:
     org = Organization.objects.filter(uscc=uscc).values_list("id", flat=True).first()
     if org is not None:
         return _org_subjects([org])[org]
-    name = Listing.objects.filter(uscc=uscc).values_list("name", flat=True).first()
+    name = Listing.objects.filter(uscc=uscc, removed_on__isnull=True).values_list("name", flat=True).first()
     return None if name is None else Subject(f"u:{uscc}", MARKET_ENTITY, name, True, uscc=uscc)
 
 
-def _fill(subjects: Sequence[Subject], book: Rulebook, scene: str) -> None:
+def _fill(subjects: Sequence[Subject], book: Rulebook, scene: str, today: dt.date) -> None:
     """Read the records and listings of candidates (a name check reads them for each candidate)."""
-    recs = records_of([s.key for s in subjects], book, scene)
+    recs = records_of([s.key for s in subjects], book, scene, today)
     listed = _listings("uscc", [s.uscc for s in subjects if s.uscc])
     for s in subjects:
         s.records = recs.get(s.key, [])

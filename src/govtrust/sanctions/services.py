@@ -33,9 +33,8 @@ from govtrust.core.context import current
 from govtrust.core.errors import Conflict, FieldError, PermissionDenied, invalid
 from govtrust.core.identifiers import check_resident_id, check_uscc, mask_resident_id, normalize_name
 from govtrust.ledger.bulk import allocate_ids, insert_sql
-from govtrust.ledger.models import CategoryVersion, Revision
 
-from .catalog import Rulebook, rulebook
+from .catalog import Rulebook, rulebook, versions
 from .models import (
     Check,
     CheckBatch,
@@ -45,7 +44,6 @@ from .models import (
     Feedback,
     Listing,
     MatchJudgement,
-    MeasureVersion,
     Outcome,
     PartyKind,
     PartyList,
@@ -91,22 +89,9 @@ def _scene(principal: Any, book: Rulebook, scene: str) -> Scene:
     return found
 
 
-def _versions() -> tuple[int, tuple[int, Any, int]]:
-    """(ledger version, measures-list stamp) in one statement: the newest revision id, and the newest measure
-    version with its time and the newest category version (see catalog.stamp)."""
-    quote = connection.ops.quote_name
-    revisions, versions = quote(Revision._meta.db_table), quote(MeasureVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT MAX(id) FROM {revisions}), (SELECT MAX(id) FROM {versions}), "
-                       f"(SELECT MAX(created_at) FROM {versions}), "
-                       f"(SELECT MAX(id) FROM {quote(CategoryVersion._meta.db_table)})")
-        ledger, measures, edited, catalog_version = cursor.fetchone()
-    return ledger or 0, (measures or 0, edited, catalog_version or 0)
-
-
 def _asked(principal: Any, scene: str, system: str, reference: str, today: dt.date | None) -> Asked:
     access.require(principal, Perm.CHECKS_RUN)
-    ledger_version, measures = _versions()
+    ledger_version, measures = versions()
     book = rulebook(measures)
     found = _scene(principal, book, scene)
     if len(reference or "") > 100:
@@ -172,8 +157,9 @@ def _base(asked: Asked, party: Party) -> dict[str, Any]:
 
 def _name_answer(asked: Asked, party: Party) -> tuple[str, dict[str, Any], list[Hit]]:
     """A name alone: candidates with what each would be; never a block (nor a preference) by itself."""
-    judged = set(MatchJudgement.objects.filter(name_normalized=party.value).values_list("candidate_key", flat=True))
-    kept, hidden = candidates(party, judged, asked.book, asked.scene.code)
+    judged = set(MatchJudgement.objects.filter(name_normalized=party.value, organization=asked.organization)
+                 .values_list("candidate_key", flat=True))
+    kept, hidden = candidates(party, judged, asked.book, asked.scene.code, asked.today)
     evaluated = [_evaluate(asked, c.subject) for c in kept]
     details = _cited(evaluated)
     listed = [{**c.subject.describe(), "score": c.score, "match": c.match, "matched_name": c.matched_name,
@@ -278,7 +264,7 @@ def check(principal: Any, *, party: Any, scene: str, system: str = "", reference
     parsed, errors = parse_party(party)
     if parsed is None:
         raise invalid(errors)
-    subject = resolve([parsed], asked.book, asked.scene.code)[0]
+    subject = resolve([parsed], asked.book, asked.scene.code, asked.today)[0]
     [(decision, answer, hits)] = _answers(asked, [parsed], [subject])
     stored = _new_check(asked, parsed, subject, decision, answer)
     with transaction.atomic():
@@ -314,7 +300,7 @@ def check_batch(principal: Any, *, parties: Any, scene: str, system: str = "", r
     """Answer and store a batch (e.g. every bidder of a tender): one check per party, in the given order."""
     asked = _asked(principal, scene, system, reference, today)
     parsed = _parse_batch(parties)
-    subjects = resolve(parsed, asked.book, asked.scene.code)
+    subjects = resolve(parsed, asked.book, asked.scene.code, asked.today)
     answered = _answers(asked, parsed, subjects)
     with transaction.atomic():
         batch = CheckBatch.objects.create(asked_at=asked.at, actor=asked.actor, organization=asked.organization,
@@ -366,7 +352,8 @@ def report_feedback(principal: Any, check_obj: Check, items: Sequence[dict[str, 
 @transaction.atomic
 def judge_not_party(principal: Any, *, name: str, candidate_key: str, reason: str,
                     check_obj: Check | None = None) -> MatchJudgement:
-    """Record that the candidate is not the party named `name`; later checks of that name suppress it."""
+    """Record that the candidate is not the party named `name`; the organization's later checks of that name
+    suppress it."""
     access.require(principal, Perm.CHECKS_RUN)
     norm = normalize_name(name)
     errors = []
@@ -378,18 +365,19 @@ def judge_not_party(principal: Any, *, name: str, candidate_key: str, reason: st
         errors.append(FieldError("candidate_key", "候选主体键无效", "not a candidate key"))
     if errors:
         raise invalid(errors)
-    existing = MatchJudgement.objects.filter(name_normalized=norm, candidate_key=candidate_key).first()
+    organization = getattr(principal, "organization", None)
+    existing = MatchJudgement.objects.filter(name_normalized=norm, candidate_key=candidate_key,
+                                             organization=organization).first()
     if existing is not None:
         return existing
     party = Party(PartyKind.NAME, norm, name, name)
-    book = rulebook()
-    kept, _hidden = candidates(party, set(), book, "")
+    kept, _hidden = candidates(party, set(), rulebook(), "", timezone.localdate())
     found = next((c for c in kept if c.subject.key == candidate_key), None)
     if found is None:
         raise invalid([FieldError("candidate_key", "该主体不是这一名称的候选", "not a candidate for this name")])
     judgement = MatchJudgement.objects.create(
         name_normalized=norm, candidate_key=candidate_key, candidate_name=found.subject.name, reason=reason.strip(),
-        actor=current().actor_label, organization=getattr(principal, "organization", None), check_ref=check_obj,
+        actor=current().actor_label, organization=organization, check_ref=check_obj,
         created_at=timezone.now())
     audit.record("create", judgement, after={"name": norm, "candidate": candidate_key}, reason=reason)
     return judgement

@@ -30,6 +30,9 @@ def test_full_flow_through_the_api(world):
     assert first.status_code == 201 and first.json()["created"] and len(first.json()["extraction_code"]) == 6
     again = _hotline(office, world, "H-0001")
     assert again.status_code == 200 and not again.json()["created"] and again.json()["extraction_code"] == ""
+    elsewhere = _hotline(factories.client("credit_office", world.gov_b), world, "H-0001")
+    assert elsewhere.status_code == 409 and "complaint" not in elsewhere.json()  # the number is taken; no case shown
+    assert "拖欠工程款" not in elsewhere.content.decode()
     cid = first.json()["complaint"]["id"]
     assert first.json()["complaint"]["name_masked"] == "赵*" and "赵六" not in first.content.decode()
 

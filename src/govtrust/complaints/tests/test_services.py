@@ -200,6 +200,12 @@ def test_found_true_writes_a_ledger_record_and_an_unfounded_reclose_revokes_it(a
     services.close(office_a, c, today=dt.date(2026, 10, 13))
     record.refresh_from_db()
     assert record.status == RecordStatus.REVOKED
+    c = services.visit(office_a, c, rating="unsatisfied", today=dt.date(2026, 10, 14))
+    services.reply(finance_a_user, c, text="再次复核：确有拖欠。", finding="substantiated", today=dt.date(2026, 10, 20))
+    c = services.close(office_a, c, today=dt.date(2026, 10, 21))
+    again = c.ledger_record
+    assert again.pk != record.pk and again.status == RecordStatus.ACTIVE
+    assert again.document_number == f"GT-TS-{c.serial}-2"
 
 
 def test_inquiries_take_three_working_days_and_write_no_record(file_one, office_a):

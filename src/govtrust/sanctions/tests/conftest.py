@@ -6,6 +6,7 @@ import random
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from govtrust.accounts import services as account_services
 from govtrust.intake.services import run_import
@@ -22,9 +23,11 @@ SEVERITY = {"minor": "轻微", "general": "一般", "serious": "严重"}
 def make_record(world):
     """`make_record(subject, "administrative_penalty", severity="serious", status="repair")` → the Record."""
 
-    def make(subject=None, category="administrative_penalty", severity=None, decided="2026-05-20", status=None,
-             person_id=None):
+    def make(subject=None, category="administrative_penalty", severity=None, decided=None, status=None,
+             person_id=None, days_ago=30):
+        """`decided` (ISO date) or `days_ago`: recent by default, so the record is within every period."""
         subject = subject or world.finance_a
+        decided = decided or (timezone.localdate() - dt.timedelta(days=days_ago)).isoformat()
         cat = Category.objects.get(code=category)
         day = dt.date.fromisoformat(decided)
         cells = {spec["label"]: sample_value(spec, random.Random(1), day) for spec in cat.fields}

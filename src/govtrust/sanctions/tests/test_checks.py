@@ -224,3 +224,28 @@ def test_an_api_key_asks_only_in_granted_scenes_and_loses_them_at_once(world, ke
     assert post(client, "/api/v1/checks", body).status_code == 200
     account_services.revoke_api_key(factories.SYSTEM, key, reason="测试：吊销")
     assert post(client, "/api/v1/checks", body).status_code == 401
+
+
+def test_a_calling_system_sees_and_answers_only_its_own_checks(world, listing, key_client):
+    mine, other = key_client(["tendering"]), key_client(["tendering", "promotion"])
+    check_id = post(mine, "/api/v1/checks", {"party": {"uscc": listing().uscc}, "scene": "tendering"}).json()["check_id"]
+    assert other.get(f"/api/v1/checks/{check_id}").status_code == 404
+    assert other.get("/api/v1/checks").json()["count"] == 0
+    feedback = {"items": [{"measure": "S-TENDER-BLACKLIST", "outcome": "applied", "reason": "拦截"}]}
+    assert post(other, f"/api/v1/checks/{check_id}/feedback", feedback).status_code == 404
+    assert mine.get("/api/v1/checks").json()["count"] == 1
+    assert post(mine, f"/api/v1/checks/{check_id}/feedback", feedback).status_code == 200
+    # the credit office of the region sees every check asked there
+    assert factories.client("credit_office", world.city_credit).get(f"/api/v1/checks/{check_id}").status_code == 200
+
+
+def test_a_judgement_suppresses_only_for_the_organization_that_made_it(world, make_record):
+    make_record(world.finance_a)
+    office_a = factories.user("credit_office", world.credit_a)
+    office_city = factories.user("credit_office", world.city_credit)
+    key = f"o:{world.finance_a.pk}"
+    services.judge_not_party(office_a, name="昆明市五华区财政局", candidate_key=key, reason="同名企业")
+    mine = services.check(office_a, party={"name": "昆明市五华区财政局"}, scene="honours").answer
+    theirs = services.check(office_city, party={"name": "昆明市五华区财政局"}, scene="honours").answer
+    assert key not in [c["key"] for c in mine["candidates"]]
+    assert key in [c["key"] for c in theirs["candidates"]] and theirs["decision"] == "warn"

@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from govtrust.ledger.models import Category
-from govtrust.sanctions import catalog
+from govtrust.sanctions import catalog, services
 from govtrust.sanctions.catalog import check_measure, content_of
 from govtrust.sanctions.models import Measure, MeasureStatus, Scene
 from govtrust.testing import factories
@@ -52,7 +53,8 @@ def test_a_minor_record_asks_for_an_explanation_but_does_not_block(world, make_r
 def test_a_seriously_dishonest_local_government_is_restricted(world, make_record):
     make_record(world.gov_a, "dishonest_judgment_debtor")  # serious by default
     assert ask("项目申报", uscc=world.gov_a.uscc).decision == "block"
-    assert ask("示范创建", uscc=world.gov_a.uscc).decision == "block"
+    pilot = ask("示范创建", uscc=world.gov_a.uscc)
+    assert pilot.decision == "block" and "S-GOV-PILOT" in codes(pilot)
     for scene, code in (("资金安排", "S-GOV-FUNDS"), ("政府融资", "S-GOV-FINANCING")):
         c = ask(scene, uscc=world.gov_a.uscc)
         assert c.decision == "warn" and code in codes(c)
@@ -77,7 +79,8 @@ def test_listed_companies_are_barred_from_the_matching_scene_only(world, listing
     assert c.answer["listings"][0]["id"] == tender_listed.pk
     assert c.answer["subject"]["kind"] == "market_entity"
     assert ask("政府采购", uscc=tender_listed.uscc).decision == "allow"
-    assert ask("政府采购", uscc=procurement_listed.uscc).decision == "block"
+    procurement = ask("政府采购", uscc=procurement_listed.uscc)
+    assert procurement.decision == "block" and codes(procurement) == {"S-PROCUREMENT-LIST"}
     assert ask("招标投标", uscc=procurement_listed.uscc).decision == "allow"
     assert codes(ask("政府采购", uscc=defaulter.uscc)) == {"S-DEBTOR-BID"}
     unknown = ask("招标投标", uscc=factories.uscc("91", "530100"))
@@ -127,12 +130,21 @@ def test_a_civil_servant_without_records_is_queried_and_preferred(person):
 def test_bodies_that_keep_faith_are_preferred_and_models_supported(world, make_record):
     c = ask("荣誉评选", uscc=world.finance_b.uscc)
     assert c.decision == "prefer" and codes(c) == {"I-GOV-HONOURS"}
-    make_record(world.finance_b, "integrity_model", decided="2026-03-01")
+    make_record(world.finance_b, "integrity_model", days_ago=90)
     assert "I-GOV-MODEL" in codes(ask("示范创建", uscc=world.finance_b.uscc))
-    make_record(world.finance_b, "administrative_penalty", decided="2022-01-10")  # old, still live
-    old = ask("荣誉评选", uscc=world.finance_b.uscc)
-    assert old.decision == "block"  # the sanction outweighs the 36-month incentive
-    assert {"S-GOV-HONOURS", "I-GOV-HONOURS"} <= codes(old)
+    make_record(world.finance_b, "administrative_penalty")
+    now = ask("荣誉评选", uscc=world.finance_b.uscc)
+    assert now.decision == "block" and "I-GOV-HONOURS" not in codes(now)
+
+
+def test_a_record_past_its_disclosure_end_no_longer_counts_before_the_expiry_scan(world, make_record):
+    lapsed = make_record(world.finance_b, "complaint_substantiated", days_ago=200)  # minor: disclosed 3 months
+    assert lapsed.status == "active" and lapsed.disclosure_end < timezone.localdate()
+    c = ask("荣誉评选", uscc=world.finance_b.uscc)
+    assert c.decision == "prefer" and c.answer["records"] == []
+    early = services.check(factories.SYSTEM, party={"uscc": world.finance_b.uscc}, scene="荣誉评选",
+                           today=lapsed.disclosure_end - dt.timedelta(days=1))
+    assert [r["id"] for r in early.answer["records"]] == [lapsed.pk]
 
 
 @pytest.mark.parametrize("status", ["repair", "revoke", "expire"])
@@ -169,7 +181,7 @@ def test_only_published_measures_apply(world, make_record):
     assert "S-TEST-TWO" not in codes(ask("荣誉评选", uscc=world.finance_a.uscc))
     catalog.update_measure(factories.SYSTEM, draft, status="published", reason="测试：发布")
     assert "S-TEST-TWO" not in codes(ask("荣誉评选", uscc=world.finance_a.uscc))  # one record only
-    make_record(world.finance_a, decided="2026-06-01")
+    make_record(world.finance_a, days_ago=10)
     c = ask("荣誉评选", uscc=world.finance_a.uscc)
     assert "S-TEST-TWO" in codes(c) and c.decision == "block"
     assert c.measures_version > 0 and draft.versions.count() == 2
@@ -188,3 +200,17 @@ def test_a_bad_measure_is_refused_naming_each_field():
             "trigger.categories", "trigger.min_count"} <= fields
     assert Measure.objects.filter(code="坏").count() == 0
     assert Category.objects.filter(code="no_such").count() == 0
+
+
+def test_an_outside_applicant_is_queried_and_barred_when_listed_as_a_defaulter(world):
+    applicant = factories.resident_id("530103", dt.date(1995, 2, 2))
+    c = ask("公务员录用", resident_id=applicant)
+    assert c.answer["subject"]["kind"] == "natural_person" and c.decision == "allow"
+    assert codes(c) == {"S-CS-QUERY"}
+    listed = services.add_listing(factories.SYSTEM, party_list="judgment_defaulters", name="钱某", resident_id=applicant,
+                                  authority="昆明市五华区人民法院", document_number="（2026）云0102执123号",
+                                  listed_on=dt.date(2026, 1, 5), source=world.credit_a)
+    for scene in ("公务员录用", "调任"):
+        c = ask(scene, resident_id=applicant)
+        assert c.decision == "block" and "S-CS-RECRUIT" in codes(c)
+        assert [x["id"] for x in c.answer["listings"]] == [listed.pk] and applicant not in str(c.answer)
