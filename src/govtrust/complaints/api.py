@@ -81,7 +81,7 @@ class ComplaintOut(Schema):
     stage_on: dt.date
     current_due: dt.date | None
     calendar_basis: dict[str, Any]
-    accept_due: dt.date
+    accept_due: dt.date | None
     decline_reason: str
     assignee_id: int | None
     routing_entry_id: int | None

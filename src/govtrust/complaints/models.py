@@ -201,7 +201,7 @@ class Complaint(models.Model):
     stage_on = models.DateField(_("进入当前状态日期"))
     current_due = models.DateField(_("当前期限"), null=True, blank=True)
     calendar_basis = models.JSONField(_("期限计算依据"), default=dict, blank=True)  # WorkingCalendar.used() refs
-    accept_due = models.DateField(_("受理期限"))
+    accept_due = models.DateField(_("受理期限"), null=True, blank=True)  # None while its year is not entered
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
     decline_matter = models.ForeignKey(NotAcceptedMatter, verbose_name=_("不予受理事项"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="complaints")

@@ -6,6 +6,7 @@
   organization's inbox while it holds the case;
 - a case whose deadline has passed is marked overdue, with one 逾期督办 event and a notice to the assigned
   organization (and to the level above it, for handling deadlines);
+- deadlines that waited for a year's holiday schedule are counted once it is entered;
 - old anti-flood counters are purged.
 Counted in working days with core.calendar: holidays and adjusted working days count as the law counts them.
 Set-based and idempotent: the flags are set in the same transaction that selects on them, and a deadline
@@ -32,7 +33,7 @@ from govtrust.core.calendar import UnknownCalendarYear
 from govtrust.core.context import current
 from govtrust.subjects.models import Organization
 
-from . import throttle
+from . import services, throttle
 from .models import HANDLING_STATUSES, OPEN_STATUSES, Complaint, ComplaintEvent, EventKind
 
 NOTICE_REMINDED = "投诉举报临期提醒"
@@ -73,6 +74,7 @@ def _horizons(rows: list[dict[str, Any]], today: dt.date) -> dict[int, dt.date]:
 @transaction.atomic
 def scan(principal: Any, today: dt.date) -> ScanResult:
     access.require(principal, Perm.COMPLAINTS_MANAGE)
+    services.count_pending(today)
     live = access.restrict(principal, Complaint.objects.filter(status__in=OPEN_STATUSES, current_due__isnull=False),
                            Perm.COMPLAINTS_VIEW)
     fields = ("pk", "serial", "current_due", "status", "assignee_id", "rule__remind_before_working_days")

@@ -32,7 +32,7 @@ from govtrust.commitments.notices import notify_many
 from govtrust.commitments.rectification_scan import level_above
 from govtrust.core import access, audit, crypto
 from govtrust.core.access import Perm
-from govtrust.core.calendar import WorkingCalendar
+from govtrust.core.calendar import UnknownCalendarYear, WorkingCalendar
 from govtrust.core.context import current
 from govtrust.core.errors import Conflict, FieldError, invalid
 from govtrust.ledger import services as ledger
@@ -107,10 +107,40 @@ def enter(c: Complaint, status: str, day: dt.date, count: Any = due_after) -> No
     if days is None:
         c.current_due, c.calendar_basis = None, {}
         return
-    c.current_due, basis = count(day, days)
+    if status == Status.ASSIGNED:
+        c.assigned_on, c.on_time = day, None
+    try:
+        c.current_due, basis = count(day, days)
+    except UnknownCalendarYear as err:
+        # The deadline falls in a year whose holiday schedule is not entered yet: the case is kept (nothing a
+        # complainant sends is refused for it) and the daily scan counts the deadline once the year is entered.
+        c.current_due, c.calendar_basis = None, {"pending": True, "start": day.isoformat(), "working_days": days,
+                                                 "rule": c.rule.code, "status": status, "reason": err.message}
+        if status == Status.ASSIGNED:
+            c.handle_due = None
+        return
     c.calendar_basis = basis | {"rule": c.rule.code, "status": status}
     if status == Status.ASSIGNED:
-        c.handle_due, c.assigned_on, c.on_time = c.current_due, day, None
+        c.handle_due = c.current_due
+
+
+def count_pending(today: dt.date) -> int:
+    """Count the deadlines that were waiting for a year's schedule, now that it may be entered (daily scan)."""
+    done = 0
+    for c in Complaint.objects.select_for_update().filter(calendar_basis__pending=True).select_related("rule"):
+        start = dt.date.fromisoformat(c.calendar_basis["start"])
+        try:
+            due, basis = due_after(start, c.calendar_basis["working_days"])
+        except UnknownCalendarYear:
+            continue
+        c.current_due, c.calendar_basis = due, basis | {"rule": c.rule.code, "status": c.status}
+        if c.status == Status.ASSIGNED:
+            c.handle_due = due
+        if c.status == Status.RECEIVED:
+            c.accept_due = due
+        c.save(update_fields=["current_due", "calendar_basis", "handle_due", "accept_due", "updated_at"])
+        done += 1
+    return done
 
 
 def snapshot(c: Complaint) -> dict[str, Any]:

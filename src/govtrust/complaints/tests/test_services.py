@@ -300,3 +300,18 @@ def test_the_daily_cli_scan_marks_the_case_overdue_after_national_day(assigned):
     assert "[complaints] 2026-10-16 投诉举报：临期提醒0件，逾期督办1件" in out.getvalue()
     c.refresh_from_db()
     assert c.overdue and c.events.filter(kind=EventKind.OVERDUE, day=dt.date(2026, 10, 16)).exists()
+
+
+def test_a_deadline_in_a_year_not_yet_entered_waits_and_is_counted_once_the_year_is(file_one):
+    from govtrust.core import calendar
+
+    c = file_one(day=dt.date(2026, 12, 31))  # accepting is due the next working day: in 2027
+    assert c.pk and c.status == Status.RECEIVED and c.current_due is None and c.calendar_basis["pending"]
+    scan(SYSTEM, dt.date(2026, 12, 31))  # still unknown: nothing counted, nothing fails
+    c.refresh_from_db()
+    assert c.current_due is None
+    calendar.set_year_schedule(SYSTEM, year=2027, basis="国办发明电（测试）",
+                               days=[(dt.date(2027, 1, 1), "holiday", "元旦")])
+    scan(SYSTEM, dt.date(2027, 1, 4))
+    c.refresh_from_db()
+    assert c.current_due == dt.date(2027, 1, 4) and "pending" not in c.calendar_basis
