@@ -33,6 +33,7 @@ from govtrust.core.context import current
 from govtrust.core.errors import Conflict, FieldError, ServiceError, invalid
 from govtrust.core.identifiers import check_uscc, normalize_name
 from govtrust.intake import tabular
+from govtrust.ledger.schema import parse_date
 from govtrust.subjects.models import Organization, OrganizationName
 
 from . import services
@@ -174,6 +175,8 @@ def check(f: Filing, row: int | None = None, public: bool = False) -> tuple[Reso
             err("contact", "联系方式应为手机号、固定电话或电子邮箱", "the contact must be a phone number or an e-mail address")
     if len(f.hotline_number) > 40:
         err("hotline_number", "工单号过长（最多40字符）", "the hotline number is too long (40 characters at most)")
+    if f.received_on and f.received_on > timezone.localdate():
+        err("received_on", f"登记日期{f.received_on.isoformat()}晚于今天", "the date received is in the future")
     files = _check_files(f.files, limits, public, err)
     if errors:
         return None, errors
@@ -340,13 +343,10 @@ class ImportResult:
 def _row_filing(row: tabular.Row, index: dict[str, int], errors: list[FieldError]) -> Filing:
     cells = {name: (row.cells[i] if i < len(row.cells) else "").strip() for name, i in index.items()}
     values = {COLUMNS[h]: v for h, v in cells.items()}
-    received = None
-    if values.get("received_on"):
-        try:
-            received = dt.date.fromisoformat(values["received_on"][:10].replace("/", "-"))
-        except ValueError:
-            errors.append(FieldError("登记日期", f"日期“{values['received_on']}”无效（应为2026-10-09）",
-                                     f"invalid date {values['received_on']!r} (expected 2026-10-09)", row=row.number))
+    received = parse_date(values["received_on"]) if values.get("received_on") else None
+    if values.get("received_on") and received is None:
+        errors.append(FieldError("登记日期", f"日期“{values['received_on']}”无效（应为2026-10-09）",
+                                 f"invalid date {values['received_on']!r} (expected 2026-10-09)", row=row.number))
     return Filing(category=values.get("category", ""), body=values.get("body", ""), facts=values.get("facts", ""),
                   demand=values.get("demand", ""), anonymous=values.get("anonymous", "").lower() in _YES,
                   name=values.get("name", ""), contact=values.get("contact", ""),

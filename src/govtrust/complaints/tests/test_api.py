@@ -135,3 +135,12 @@ def test_an_api_key_of_the_12345_system_hands_over_a_file(world):
     c = Complaint.objects.get()
     assert res.json()["created"] == 1 and c.channel == "hotline_csv"
     assert c.received_on == timezone.localdate()  # no 登记日期 column: received today
+
+
+def test_a_hotline_case_received_in_the_future_is_refused_naming_the_field(world):
+    from govtrust.complaints.models import Complaint
+
+    office = factories.client("credit_office", world.credit_a)
+    res = _hotline(office, world, "H-FUTURE", received_on="2099-01-01")
+    assert res.status_code == 400 and [e["field"] for e in res.json()["errors"]] == ["received_on"]
+    assert "晚于今天" in res.json()["errors"][0]["message"] and not Complaint.objects.filter(hotline_number="H-FUTURE")
