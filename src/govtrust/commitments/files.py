@@ -1,19 +1,25 @@
 """Uploaded files for commitments' evidence and rectification reports: one check, one way to read.
 
 `check_file` refuses a file by type (whitelist), size (limit) and content (the type's leading bytes);
-`read_checked` reads an upload whole, checks it and returns what the models store. Nothing is stored when
-a file is refused. The limits are settings (COMMITMENT_EVIDENCE_TYPES, COMMITMENT_EVIDENCE_MAX_BYTES).
+`read_checked` reads an upload whole, checks it and returns what the models store; `store` saves checked
+files as attachments of a case (complaints, objections, repairs), audited. Nothing is stored when a file
+is refused, and a failure half-way removes the files already written. The limits are settings (COMMITMENT_EVIDENCE_TYPES, COMMITMENT_EVIDENCE_MAX_BYTES).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
 
+from govtrust.core import audit
+from govtrust.core.context import current
 from govtrust.core.errors import FieldError, invalid
 
 # What a file of each accepted type starts with (docx and xlsx are zip containers).
@@ -60,3 +66,25 @@ def read_checked(file: Any) -> Checked:
     if errors:
         raise invalid(errors)
     return Checked(PurePath(name).name[:200], ext, data, hashlib.sha256(data).hexdigest())
+
+
+def store(files: list[Checked], build: Callable[..., Any], label: str, owner: str) -> list[Any]:
+    """Save checked files as attachments: `build(**stored fields)` makes the unsaved model (a StoredFile
+    with a `file` field); each is audited naming `owner` (the case's serial) and the kind `label`."""
+    written: list[tuple[Any, str]] = []  # (storage, name) of each file written, to remove on failure
+    saved = []
+    try:
+        for f in files:
+            attachment = build(original_name=f.name, extension=f.extension, size=len(f.data), sha256=f.sha256,
+                               uploaded_by=current().actor_label, uploaded_at=timezone.now())
+            attachment.file.save(f"{f.sha256[:20]}.{f.extension}", ContentFile(f.data), save=False)
+            written.append((attachment.file.storage, attachment.file.name))
+            attachment.save()
+            saved.append(attachment)
+            audit.record("attach", attachment, after={"case": owner, "sha256": f.sha256, "size": len(f.data),
+                                                      "name": f.name}, reason=f"{label}附件：{f.name}")
+    except Exception:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+    return saved

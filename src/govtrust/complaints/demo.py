@@ -23,7 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from govtrust.core import audit, calendar, crypto
+from govtrust.core import audit, calendar, crypto, tracking
 from govtrust.core.access import SYSTEM
 from govtrust.core.errors import ServiceError
 from govtrust.ledger.bulk import Writer
@@ -276,7 +276,7 @@ def _load(count: int, rng: random.Random, bodies: list[Organization], start: dt.
         anonymous = rng.random() < 0.3
         name = "" if anonymous else rng.choice(SURNAMES) + rng.choice("先生女士")
         contact = "" if anonymous else f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
-        code = "".join(rng.choice(intake.CODE_ALPHABET) for _ in range(intake.CODE_LENGTH))
+        code = "".join(rng.choice(tracking.CODE_ALPHABET) for _ in range(tracking.CODE_LENGTH))
         channel = rng.choice((Channel.PORTAL, Channel.PORTAL, Channel.HOTLINE, Channel.HOTLINE_API))
 
         draft = Draft(seed, target, category, body, channel, anonymous, name, contact)

@@ -15,19 +15,15 @@ nothing: any bad row refuses the whole file with every error named by row and co
 from __future__ import annotations
 
 import datetime as dt
-import hmac
-import re
 import secrets
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from govtrust.commitments.files import Checked, read_checked
-from govtrust.core import access, audit, crypto
+from govtrust.commitments.files import Checked, read_checked, store
+from govtrust.core import access, audit, crypto, tracking
 from govtrust.core.access import Perm
 from govtrust.core.context import current
 from govtrust.core.errors import Conflict, FieldError, ServiceError, invalid
@@ -40,49 +36,22 @@ from . import services
 from .catalog import portal_limits
 from .models import Channel, Complaint, ComplaintCategory, ComplaintFile, EventKind, Status
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
-CODE_LENGTH = 6
 SERIAL_PREFIX = "TS"
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+NAMESPACE = "complaint"  # of the tracking codes (core.tracking)
+mask_name, mask_contact, new_code = tracking.mask_name, tracking.mask_contact, tracking.new_code
+
 
 
 # ------------------------------------------------------------------------------------------ privacy
 
-def mask_name(name: str) -> str:
-    """`张三丰` → `张**`: the surname only."""
-    name = (name or "").strip()
-    return name[:1] + "*" * (len(name) - 1) if name else ""
-
-
-def mask_contact(contact: str) -> str:
-    """`13812345678` → `138****5678`; `zhang@example.cn` → `z***@example.cn`; else the ends only."""
-    c = (contact or "").strip()
-    if _MOBILE.fullmatch(c):
-        return c[:3] + "****" + c[-4:]
-    if "@" in c:
-        local, _, domain = c.partition("@")
-        return local[:1] + "***@" + domain
-    return c[:3] + "*" * max(len(c) - 5, 1) + c[-2:] if len(c) > 5 else "*" * len(c)
-
-
 def code_hash(serial: str, code: str) -> str:
-    return crypto.lookup_hash(f"complaint:{serial}:{code}")
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip().upper()
+    return tracking.code_hash(NAMESPACE, serial, code)
 
 
 def track(serial: str, code: str) -> Complaint | None:
     """The complaint for a serial number and its extraction code; None when either is wrong. The answer and
     the work done are the same whether the serial exists or not, so a wrong code tells nothing about it."""
-    serial, code = _fold(serial)[:20], _fold(code)[:16]
-    found = Complaint.objects.filter(serial=serial).select_related("merged_into", "category").first() if serial else None
-    expected = found.code_hash if found else crypto.lookup_hash("complaint:none")
-    ok = hmac.compare_digest(code_hash(serial, code), expected)
-    return found if ok and found is not None else None
+    return tracking.find(Complaint.objects.select_related("merged_into", "category"), NAMESPACE, serial, code)
 
 
 # ------------------------------------------------------------------------------------------ checking
@@ -129,11 +98,6 @@ def resolve_body(text: str, body_id: int | None = None) -> Organization | None:
     return found[0] if len(found) == 1 else None
 
 
-def _check_contact(contact: str) -> bool:
-    c = contact.strip()
-    return bool(_MOBILE.fullmatch(c) or _LANDLINE.fullmatch(c) or _EMAIL.fullmatch(c))
-
-
 def check(f: Filing, row: int | None = None, public: bool = False) -> tuple[Resolved | None, list[FieldError]]:
     """All the errors of one filing (each naming its field, and the row for a file), or what it resolves to."""
     limits = portal_limits()
@@ -171,7 +135,7 @@ def check(f: Filing, row: int | None = None, public: bool = False) -> tuple[Reso
             err("name", "姓名过长（最多32字）", "the name is too long (32 characters at most)")
         if not (f.contact or "").strip():
             err("contact", "实名投诉须填写联系电话或电子邮箱", "give a phone number or e-mail, or stay anonymous")
-        elif not _check_contact(f.contact):
+        elif not tracking.valid_contact(f.contact):
             err("contact", "联系方式应为手机号、固定电话或电子邮箱", "the contact must be a phone number or an e-mail address")
     if len(f.hotline_number) > 40:
         err("hotline_number", "工单号过长（最多40字符）", "the hotline number is too long (40 characters at most)")
@@ -215,10 +179,6 @@ def _serial(day: dt.date) -> str:
     return f"{SERIAL_PREFIX}{day:%Y%m%d}{secrets.randbelow(10**6):06d}"
 
 
-def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
 def _create(f: Filing, ok: Resolved, channel: str, day: dt.date) -> tuple[Complaint, str]:
     now, code = timezone.now(), new_code()
     rule = services.rule_in_force(day)
@@ -251,20 +211,7 @@ def _create(f: Filing, ok: Resolved, channel: str, day: dt.date) -> tuple[Compla
 
 
 def _store(c: Complaint, files: list[Checked]) -> None:
-    stored: list[str] = []
-    try:
-        for f in files:
-            attachment = ComplaintFile(complaint=c, original_name=f.name, extension=f.extension, size=len(f.data),
-                                       sha256=f.sha256, uploaded_by=current().actor_label, uploaded_at=timezone.now())
-            attachment.file.save(f"{f.sha256[:20]}.{f.extension}", ContentFile(f.data), save=False)
-            stored.append(attachment.file.name)
-            attachment.save()
-            audit.record("attach", attachment, after={"complaint": c.serial, "sha256": f.sha256, "size": len(f.data),
-                                                      "name": f.name}, reason=f"投诉举报附件：{f.name}")
-    except Exception:
-        for name in stored:
-            ComplaintFile.file.field.storage.delete(name)
-        raise
+    store(files, lambda **kw: ComplaintFile(complaint=c, **kw), "投诉举报", c.serial)
 
 
 @transaction.atomic
