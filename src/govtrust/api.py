@@ -77,6 +77,7 @@ def _register_routers() -> None:
     from govtrust.jobs.api import router as jobs_router
     from govtrust.ledger.api import router as ledger_router
     from govtrust.publicity.api import router as publicity_router
+    from govtrust.remedies.api import router as remedies_router
     from govtrust.sanctions.api import router as sanctions_router
     from govtrust.subjects.api import router as subjects_router
 
@@ -91,6 +92,7 @@ def _register_routers() -> None:
     api.add_router("/", rectification_router)
     api.add_router("/", complaints_router)
     api.add_router("/", sanctions_router)
+    api.add_router("/", remedies_router)
 
 
 _register_routers()

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "govtrust.commitments",
     "govtrust.sanctions",
     "govtrust.complaints",
+    "govtrust.remedies",
     "govtrust.jobs",
     "govtrust.console",
     "govtrust.portal",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("commitments/", include("govtrust.commitments.urls")),
     path("measures/", include("govtrust.sanctions.urls")),
     path("complaints/", include("govtrust.complaints.urls")),
+    path("remedies/", include("govtrust.remedies.urls")),
     path("", include("govtrust.portal.urls")),
 ]
 if settings.DEBUG:

@@ -42,6 +42,7 @@ MENU = [
     MenuItem(_("比对记录"), "console:checks", Perm.CHECKS_VIEW),
     MenuItem(_("奖惩措施"), "console:measures", Perm.CHECKS_VIEW),
     MenuItem(_("投诉举报"), "console:complaints", Perm.COMPLAINTS_VIEW),
+    MenuItem(_("异议与修复"), "console:remedies", Perm.REMEDIES_VIEW),  # 从轻免罚 is linked from its list page
     MenuItem(_("后台任务"), "console:jobs", Perm.CONSOLE),
     MenuItem(_("工作日历"), "console:calendar", Perm.CONSOLE),
     MenuItem(_("API密钥"), "console:api_keys", Perm.APIKEYS_MANAGE),

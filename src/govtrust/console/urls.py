@@ -6,6 +6,7 @@ from govtrust.commitments import console as commitments_console
 from govtrust.commitments import inbox_console, rectification_console
 from govtrust.complaints import console as complaints_console
 from govtrust.publicity import console as publicity_console
+from govtrust.remedies import console as remedies_console
 from govtrust.sanctions import console as sanctions_console
 
 from .views import (
@@ -83,6 +84,16 @@ urlpatterns = [
     path("sanctions/checks/<int:pk>/", sanctions_console.check_detail, name="check"),
     path("sanctions/checks/<int:pk>/<slug:action>/", sanctions_console.check_action, name="check_action"),
     path("sanctions/checks/figures/", sanctions_console.figure_table, name="check_figures"),
+    path("remedies/", remedies_console.case_list, name="remedies"),
+    path("remedies/new/<slug:kind>/", remedies_console.case_create, name="remedies_create"),
+    path("remedies/figures/", remedies_console.dashboard, name="remedies_figures"),
+    path("remedies/files/<int:pk>/", remedies_console.case_file, name="remedies_file"),
+    path("remedies/mitigations/", remedies_console.mitigation_list, name="mitigations"),
+    path("remedies/mitigations/new/", remedies_console.mitigation_create, name="mitigation_create"),
+    path("remedies/mitigations/<int:pk>/", remedies_console.mitigation_detail, name="mitigation"),
+    path("remedies/mitigations/<int:pk>/<slug:action>/", remedies_console.mitigation_action, name="mitigation_action"),
+    path("remedies/<int:pk>/", remedies_console.case_detail, name="remedies_case"),
+    path("remedies/<int:pk>/<slug:action>/", remedies_console.case_action, name="remedies_action"),
     path("complaints/", complaints_console.complaint_list, name="complaints"),
     path("complaints/new/", complaints_console.complaint_create, name="complaint_create"),
     path("complaints/import/", complaints_console.complaint_import, name="complaint_import"),

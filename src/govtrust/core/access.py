@@ -83,6 +83,13 @@ class Perm:
     COMPLAINTS_MANAGE = "complaints.manage"  # the credit office: accept, assign, reassign, merge, close, visit, routing
     COMPLAINTS_HANDLE = "complaints.handle"  # the assigned organization: sign for, return, reply
     COMPLAINTS_IDENTITY = "complaints.identity"  # the complainant's name and contact, to those handling (audited)
+    LEDGER_HISTORY = "ledger.history"  # records that have left sharing (repaired, revoked, expired), marked as such
+    REMEDIES_VIEW = "remedies.view"  # objections, repair applications and mitigations in scope, figures
+    OBJECTIONS_FILE = "remedies.object"  # file an objection about a record the principal reaches (subject or user)
+    REPAIRS_APPLY = "remedies.repair"  # apply for credit repair of the principal's own unit's records
+    REMEDIES_DECIDE = "remedies.decide"  # the credit office: accept, forward and decide objections; decide repairs
+    OBJECTIONS_SOURCE = "remedies.source"  # the source organization: decide an objection forwarded to it
+    MITIGATION_DECIDE = "remedies.mitigate"  # record a civil servant's self-correction and decide the mitigation
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,13 @@ GRANTS: dict[str, tuple[str, ...]] = {
     Perm.COMPLAINTS_MANAGE: (_A, _C),
     Perm.COMPLAINTS_HANDLE: (_A, _D, _E),
     Perm.COMPLAINTS_IDENTITY: (_A, _C, _D, _E),
+    Perm.LEDGER_HISTORY: (_A, _C, _O, _K),
+    Perm.REMEDIES_VIEW: (_A, _C, _D, _O, _K, _E, _SYS),
+    Perm.OBJECTIONS_FILE: (_A, _C, _D, _O, _K, _E, _SYS),
+    Perm.REPAIRS_APPLY: (_A, _C, _D, _E),
+    Perm.REMEDIES_DECIDE: (_A, _C),
+    Perm.OBJECTIONS_SOURCE: (_A, _C, _D),
+    Perm.MITIGATION_DECIDE: (_A, _C, _O, _K),
 }
 
 ROLE_POLICIES: dict[str, RolePolicy] = {

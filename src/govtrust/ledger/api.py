@@ -1,7 +1,9 @@
 """Ledger API: the catalog, the regimes, records with their revisions, the ledger as of a date, changes.
 
 Lists use cursor pagination (`next` is an opaque cursor over decision date and id), which stays fast
-and stable while intake adds rows; reads go through the access layer, changes through the services.
+and stable while intake adds rows; reads go through the access layer and the sharing rule
+(`queries.visible_records` / `get_record`: a repaired, revoked or expired record is not shared with a
+caller without Perm.LEDGER_HISTORY, and answers 404), changes through the services.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from govtrust.core import access
 from govtrust.core.access import Perm
 from govtrust.core.errors import FieldError, invalid
 
-from . import catalog, services
+from . import catalog, queries, services
 from .models import Category, Record, Regime, RevisionKind
 from .queries import RecordQuery, filter_records
 
@@ -262,8 +264,8 @@ def list_records(request: HttpRequest, filters: Query[RecordFilters]) -> dict[st
 
 
 def _record(request: HttpRequest, record_id: int) -> Record:
-    return access.get_visible(request.auth, Record.objects.select_related("category", "regime_rule__regime"),
-                              Perm.LEDGER_VIEW, pk=record_id)
+    """One record in scope and still shared with the caller (queries.get_record), else 404."""
+    return queries.get_record(request.auth, Record.objects.select_related("category", "regime_rule__regime"), pk=record_id)
 
 
 @router.get("/records/{record_id}", response=RecordDetailOut, summary="记录及其修订历史 / a record and its history")

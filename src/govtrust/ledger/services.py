@@ -23,6 +23,7 @@ from govtrust.core.context import current
 from govtrust.core.errors import Conflict, FieldError, invalid
 
 from .models import LIVE_STATUSES, Polarity, Record, RecordStatus, Revision, RevisionKind, Severity
+from .queries import visible_records
 from .regimes import PeriodError, RegimeBook
 from .schema import check_fields, parse_date
 
@@ -176,13 +177,15 @@ def ledger_as_of(principal: Any, subject_key: str, when: dt.date | dt.datetime) 
     """The subject's records as the ledger stated them at the end of `when` (a date) or at `when`.
 
     Records created later do not appear; for the others, the last revision recorded by then gives the
-    status and content the ledger showed.
+    status and content the ledger showed. Only records the principal may read now appear
+    (`queries.visible_records`): a record repaired, revoked or expired since has left sharing, and its past
+    states are not shared either with a principal without Perm.LEDGER_HISTORY.
     """
     if isinstance(when, dt.datetime):
         cutoff = when
     else:
         cutoff = timezone.make_aware(dt.datetime.combine(when + dt.timedelta(days=1), dt.time()))
-    records = access.restrict(principal, Record.objects.filter(subject_key=subject_key), Perm.LEDGER_VIEW)
+    records = visible_records(principal, Record.objects.filter(subject_key=subject_key))
     latest = Revision.objects.filter(record=OuterRef("record"), recorded_at__lt=cutoff).order_by("-number")
     revisions = (Revision.objects.filter(record__in=records, recorded_at__lt=cutoff)
                  .filter(number=Subquery(latest.values("number")[:1]))

@@ -1,4 +1,5 @@
-"""The public portal: home, organization search and organization detail. No login, public data only."""
+"""The public portal: home, organization search and organization detail (with the organization's publicly
+disclosed ledger records, `queries.public_records`). No login, public data only."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def organization(request: HttpRequest, pk: int) -> HttpResponse:
     org = queries.public_organizations().filter(pk=pk).first()
     if org is None:
         raise Http404
-    return render(request, "portal/organization.html", {"org": org})
+    records = Paginator(queries.public_records(org), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/organization.html", {"org": org, "page": records})
 
 
 def integrity(request: HttpRequest) -> HttpResponse:

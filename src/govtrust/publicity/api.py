@@ -23,7 +23,7 @@ from govtrust.ledger.api import _after, _cursor  # the ledger's (decision date, 
 from . import metrics, services
 from . import warnings as publicity_warnings
 from .models import Decision
-from .queries import Search, decode_cursor, listing_order, needs_scan, older_than, search
+from .queries import Search, decode_cursor, listing_order, needs_scan, older_than, search, visible_decisions
 
 router = Router(tags=["publicity 双公示"])
 MAX_PAGE = 500
@@ -122,13 +122,13 @@ def _page(qs: Any, filters: Filters) -> dict[str, Any]:
 
 @router.get("/publicity/decisions", response=DecisionPage, summary="双公示决定列表 / list decisions")
 def list_decisions(request: HttpRequest, filters: Query[Filters]) -> dict[str, Any]:
-    return _page(access.restrict(request.auth, Decision.objects.all(), Perm.PUBLICITY_VIEW), filters)
+    return _page(visible_decisions(request.auth), filters)
 
 
 @router.get("/publicity/decisions/{decision_id}", response=DecisionOut, summary="双公示决定详情 / one decision")
 def get_decision(request: HttpRequest, decision_id: int) -> Decision:
-    return access.get_visible(request.auth, Decision.objects.select_related("source"), Perm.PUBLICITY_VIEW,
-                              pk=decision_id)
+    return access.get_visible(request.auth, visible_decisions(request.auth, Decision.objects.select_related("source")),
+                              Perm.PUBLICITY_VIEW, pk=decision_id)
 
 
 @router.post("/publicity/decisions/{decision_id}/withdraw", response=DecisionOut,

@@ -27,6 +27,8 @@ from govtrust.console.views.base import console_view, forbidden, is_htmx, pagina
 from govtrust.core import access
 from govtrust.core.access import Perm
 from govtrust.core.errors import PermissionDenied, ServiceError
+from govtrust.ledger.models import Record
+from govtrust.ledger.queries import visible_records
 from govtrust.subjects.models import Organization
 
 from . import exports, metrics, services
@@ -165,9 +167,11 @@ def _detail(request: HttpRequest, decision: Decision, form: WithdrawForm | None 
             status: int = 200) -> HttpResponse:
     user = request.user
     can_withdraw = access.can(user, Perm.PUBLICITY_CHANGE)
-    if can_withdraw and form is None and decision.status != Status.WITHDRAWN:
+    if can_withdraw and form is None and decision.status not in (Status.WITHDRAWN, Status.ENDED):
         form = WithdrawForm()
-    record_visible = bool(decision.ledger_record_id) and access.can(user, Perm.LEDGER_VIEW)
+    # the link only when the record is still shared with the user (a repaired one may not be: ledger.queries)
+    record_visible = (bool(decision.ledger_record_id) and access.can(user, Perm.LEDGER_VIEW)
+                      and visible_records(user, Record.objects.filter(pk=decision.ledger_record_id)).exists())
     return render(request, "console/publicity/decision_detail.html", {
         "d": decision, "rows": national_rows(decision), "withdraw_form": form, "can_withdraw": can_withdraw,
         "record_visible": record_visible,

@@ -6,6 +6,12 @@ moment) on; `run` records each export as an ExportRun (and in the audit chain, s
 data), and `since="last"` continues from the end of the previous run of that kind to that target. Identity
 numbers leave masked: the full numbers stay encrypted here and are released only through an audited,
 purpose-bound lookup. Cells that a spreadsheet would take for a formula are escaped as intake's writers do.
+
+Decisions whose publicity ended with the credit repair of their ledger record (Status.ENDED) are not
+exported, in full or incremental runs: repair ends the sharing of their content, so it is no longer
+released, not even to say that it ended. The repair result itself (which record was repaired, when, on
+what grounds) is shared with other platforms through the remedies API, not through these files.
+A withdrawal, by contrast, is exported: the receiving platform must hear about it.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from govtrust.core.errors import field_error
 from govtrust.intake import writers
 
 from .importer import COLUMNS
-from .models import CounterpartyCategory, Decision, ExportRun, Kind, LicenceCategory, PenaltyKind
+from .models import CounterpartyCategory, Decision, ExportRun, Kind, LicenceCategory, PenaltyKind, Status
 
 FORMATS = ("csv", "xlsx", "json")
 # Columns whose export value is not the model field of the same name.
@@ -68,7 +74,8 @@ def changed(qs: Any, since: dt.date | dt.datetime | None, until: dt.datetime | N
 
 def rows(principal: Any, kind: str, since: dt.date | dt.datetime | None,
          until: dt.datetime | None = None) -> Iterator[list[str]]:
-    qs = changed(access.restrict(principal, Decision.objects.filter(kind=kind), Perm.PUBLICITY_VIEW), since, until)
+    released = Decision.objects.filter(kind=kind).exclude(status=Status.ENDED)  # see the module docstring
+    qs = changed(access.restrict(principal, released, Perm.PUBLICITY_VIEW), since, until)
     cols = columns(kind)
     names = [_SPECIAL.get(c.field, c.field) for c in cols]
     kinds = dict(PenaltyKind.objects.values_list("code", "name"))

@@ -3,7 +3,9 @@
 Every figure is an aggregate over the columns intake computed for each decision (on_time, days_late,
 complete, accurate), grouped in the database; Python only divides the per-group counts. A decision counts
 in the period of its decision date. Rates leave out what cannot be measured yet (a deadline in a year whose
-holiday schedule is not entered): `unknown` says how many.
+holiday schedule is not entered): `unknown` says how many. A decision counts whatever became of it later
+(withdrawn, expired, or ENDED by the credit repair of its record): the figures say how it was published,
+and it was; what the public listing holds now is `services.public_decisions`, which these do not count.
 
 Coverage: the departments (subjects with kind 政府部门) in the reader's scope are expected to publish or to
 declare a month empty; for each month and kind they are counted as reported, declared empty, or silent.

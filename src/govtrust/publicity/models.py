@@ -40,9 +40,15 @@ class LicenceCategory(models.TextChoices):
 
 
 class Status(models.TextChoices):
+    """Where a decision stands. Only PUBLISHED and WITHDRAWN (with its public note) are listed, within their
+    period; EXPIRED ran out its period; ENDED had its publicity ended by the credit repair of its ledger
+    record (信用修复): off the listing and the exports, with no public note, still in the console and the
+    timeliness figures (it was published)."""
+
     PUBLISHED = "published", _("公示中")
     WITHDRAWN = "withdrawn", _("已撤下")
     EXPIRED = "expired", _("公示期满")
+    ENDED = "ended", _("已终止公示")
 
 
 class PublicityRule(models.Model):

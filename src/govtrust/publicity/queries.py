@@ -10,14 +10,24 @@ from typing import Any
 from django.db import connections
 from django.db.models import DateField, ExpressionWrapper, F, Q, QuerySet, Value
 
+from govtrust.core import access
+from govtrust.core.access import Perm
 from govtrust.core.identifiers import normalize_name
 from govtrust.subjects.models import Organization
 
-from .models import Decision
+from .models import Decision, Status
 
 MIN_CODE_PREFIX = 6
 USCC_LENGTH = 18
 TRIGRAM = 3  # the shortest name fragment PostgreSQL's trigram index serves
+
+
+def visible_decisions(principal: Any, qs: QuerySet[Decision] | None = None) -> QuerySet[Decision]:
+    """The decisions a staff user or a calling system may read: in scope, and — like the ledger's sharing rule
+    (ledger.queries.shared) — without a decision whose disclosure ended by credit repair, unless the principal
+    may read what has left sharing (Perm.LEDGER_HISTORY)."""
+    qs = access.restrict(principal, Decision.objects.all() if qs is None else qs, Perm.PUBLICITY_VIEW)
+    return qs if access.can(principal, Perm.LEDGER_HISTORY) else qs.exclude(status=Status.ENDED)
 
 
 @dataclass(frozen=True)

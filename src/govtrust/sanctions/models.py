@@ -13,11 +13,15 @@
   the checks of one batch call; `Feedback` is what the caller did with a check (实施反馈).
 - `MatchJudgement`: a person's judgement that a name candidate is not the party; the same organization's later
   name checks suppress it.
+- `Relief`: one measure waived (免于惩戒) or reduced (从轻) for one ledger record of a civil servant who corrected
+  themselves. The mitigation case (evidence, decision) belongs to the remedies app; this is what the check
+  engine reads of its outcome, so a check honours it without knowing about cases.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from govtrust.ledger.models import Polarity
@@ -316,3 +320,45 @@ class MatchJudgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name_normalized} ≠ {self.candidate_key}"
+
+
+class ReliefKind(models.TextChoices):
+    WAIVE = "waive", _("免于惩戒")
+    REDUCE = "reduce", _("从轻")
+
+
+class Relief(models.Model):
+    """One measure of the list waived or reduced for one record (a civil servant's self-correction: the loss
+    recovered, the adverse effect removed, the harm stopped).
+
+    The measure is referenced by its row — the stable identity whose `code` never changes while its content is
+    versioned — so a relief outlives edits of the measure and stops mattering only when the measure is
+    withdrawn. A relief is in force from `granted_on` until `lifted_on`; at most one per record and measure at
+    a time (a new decision replaces the old one). `reference` names the decision that granted it (e.g.
+    "mitigation:<id>"); `basis` is what it rests on (document, reasoning). Written only through
+    `sanctions.relief`; read in bulk by `sanctions.parties` for the records a check finds.
+    """
+
+    record = models.ForeignKey("ledger.Record", verbose_name=_("信用记录"), on_delete=models.PROTECT,
+                               related_name="reliefs")
+    measure = models.ForeignKey(Measure, verbose_name=_("措施"), on_delete=models.PROTECT, related_name="reliefs")
+    relief = models.CharField(_("处理"), max_length=10, choices=ReliefKind.choices)
+    basis = models.TextField(_("决定依据"))
+    reference = models.CharField(_("决定编号"), max_length=64, db_index=True)
+    granted_on = models.DateField(_("决定日期"))
+    granted_by = models.CharField(_("决定者"), max_length=128)
+    lifted_on = models.DateField(_("解除日期"), null=True, blank=True)
+    lift_reason = models.TextField(_("解除理由"), blank=True)
+
+    class Meta:
+        ordering = ["-granted_on", "-id"]
+        verbose_name = _("从轻或免于惩戒")
+        verbose_name_plural = _("从轻或免于惩戒")
+        constraints = [models.UniqueConstraint(fields=["record", "measure"], condition=Q(lifted_on__isnull=True),
+                                               name="relief_in_force_once")]
+
+    scope_region_field = "record__unit__region__path"
+    scope_org_field = "record__unit__path"
+
+    def __str__(self) -> str:
+        return f"{self.record_id} · {self.measure_id} · {self.relief}"

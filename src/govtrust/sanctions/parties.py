@@ -9,6 +9,10 @@ as many queries as one check.
 A name alone is never an identification: it yields candidates (normalized exact name, former name, fuzzy
 with rapidfuzz) with scores and reasons; personal names are not matched at all — too many people share
 them, and a person is checked by resident ID.
+
+A civil servant's records may carry reliefs (从轻 / 免于惩戒, `Relief`): they are read in one more query over
+the records found, and only when a civil servant (`p:`) has records at all — an organization's check, and a
+person's without records, cost what they did before.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from govtrust.ledger.models import CIVIL_SERVANT_KIND, LIVE_STATUSES, Record
 from govtrust.subjects.models import CivilServant, Organization, OrganizationName, Region
 
 from .catalog import MARKET_ENTITY, NATURAL_PERSON, Rulebook
-from .models import Listing, PartyKind, PartyList
+from .models import Listing, Measure, PartyKind, PartyList, Relief
 from .rules import ListingRow, RecordRow
 
 CHUNK = 500  # identifiers per IN (...) query: well under SQLite's variable limit
@@ -93,13 +97,17 @@ class Subject:
     uscc: str = ""
     records: list[RecordRow] = field(default_factory=list)
     listings: list[ListingRow] = field(default_factory=list)
+    # Reliefs in force for its records, by (record id, measure code): the relief (what the engine reads) and
+    # the reference of the decision that granted it (what the answer names).
+    relief: dict[tuple[int, str], str] = field(default_factory=dict)
+    relief_refs: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
         return {"key": self.key, "kind": self.kind, "name": self.name, "found": self.found, "region": self.region,
                 "uscc": self.uscc}
 
 
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
     for i in range(0, len(values), CHUNK):
         yield values[i:i + CHUNK]
 
@@ -109,7 +117,7 @@ def _day(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _rows(sql: str, values: Sequence[str], extra: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+def _rows(sql: str, values: Sequence[Any], extra: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
     """The rows of `sql` for each chunk of `values`, which fill its `{ph}` list of placeholders.
 
     The hot path of a check reads with a bare cursor: the ORM's query building cost more than the queries.
@@ -144,6 +152,41 @@ def records_of(keys: Sequence[str], book: Rulebook, scene: str, today: dt.date) 
         code, name, polarity = categories[category]
         found.setdefault(key, []).append(RecordRow(pk, code, name, polarity, severity, status, _day(day)))
     return found
+
+
+def reliefs_of(record_ids: Sequence[int], today: dt.date) -> dict[tuple[int, str], tuple[str, str]]:
+    """The reliefs in force on `today` for these records: (record id, measure code) → (relief, reference).
+
+    In force: granted on or before `today` and not lifted by then (a relief lifted today no longer counts
+    today; a check asked as of an earlier day sees what was in force that day). Read through the foreign
+    key's index on the record; at most one row per record and measure is in force (the partial unique
+    constraint), the newest grant winning should a backdated one overlap."""
+    if not record_ids:
+        return {}
+    day = connection.ops.adapt_datefield_value(today)
+    sql = (f"SELECT r.record_id, m.code, r.relief, r.reference FROM {_table(Relief)} r "
+           f"JOIN {_table(Measure)} m ON m.id = r.measure_id WHERE r.record_id IN ({{ph}}) "
+           f"AND r.granted_on <= %s AND (r.lifted_on IS NULL OR r.lifted_on > %s) ORDER BY r.granted_on, r.id")
+    return {(pk, code): (relief, reference)
+            for pk, code, relief, reference in _rows(sql, sorted(set(record_ids)), [day, day])}
+
+
+def _attach_reliefs(subjects: Iterable[Subject | None], today: dt.date) -> None:
+    """Fill the reliefs of the civil servants among `subjects` that have records (one query for all)."""
+    people = [s for s in subjects if s is not None and s.records and s.key.startswith("p:")]
+    if not people:
+        return
+    found = reliefs_of([r.id for s in people for r in s.records], today)
+    if not found:
+        return
+    by_record: dict[int, list[tuple[str, str, str]]] = {}
+    for (pk, code), (relief, reference) in found.items():
+        by_record.setdefault(pk, []).append((code, relief, reference))
+    for s in people:
+        for r in s.records:
+            for code, relief, reference in by_record.get(r.id, ()):
+                s.relief[(r.id, code)] = relief
+                s.relief_refs[(r.id, code)] = reference
 
 
 def record_details(ids: Sequence[int]) -> dict[int, tuple[str, str]]:
@@ -192,6 +235,7 @@ def resolve(parties: Sequence[Party], book: Rulebook, scene: str, today: dt.date
     for s in subjects:
         if s is not None:
             s.records = recs.get(s.key, [])
+    _attach_reliefs(subjects, today)
     return subjects
 
 
@@ -318,3 +362,4 @@ def _fill(subjects: Sequence[Subject], book: Rulebook, scene: str, today: dt.dat
     for s in subjects:
         s.records = recs.get(s.key, [])
         s.listings = listed.get(s.uscc, [])
+    _attach_reliefs(subjects, today)  # candidates are organizations: nothing to read

@@ -15,26 +15,44 @@ here touches the database. A measure's trigger (data, validated by `parse_trigge
 Only live records count (active, corrected, disputed: REFERENCE §2 — repaired, revoked and expired records
 never trigger). A disputed record (异议中) is not settled: a measure that would block on it alone warns
 instead, and a block cites only settled records.
+
+Relief (从轻 / 免于惩戒, `sanctions.models.Relief`) comes in as a mapping (record id, measure code) → "waive" |
+"reduce", for the party's records only; it changes one measure's reading of one record:
+
+- a record *waived* for a measure does not count towards that measure's trigger at all (for every other
+  measure it counts as before);
+- a record *reduced* for a measure counts, but the measure's effect is lowered one step when it rests on
+  reduced records — when without them the count would fall below `min_count`: a block becomes a warning, a
+  warning becomes information; inform and prefer are unchanged. A block that stands without the reduced
+  records cites only the others (as it cites only settled records), so a block never rests on a reduced one.
+  The steps do not add up: a block already lowered to a warning because its records are disputed stays a
+  warning.
+
+The hit says which records were waived or reduced, and whether its effect was lowered, so the answer can say
+so; `relieved` lists every relief a check honoured, including those of a measure waived away entirely.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from govtrust.core.errors import FieldError
 from govtrust.ledger.models import LIVE_STATUSES, Polarity, RecordStatus, Severity
 from govtrust.ledger.regimes import add_months
 
-from .models import Decision, Effect
+from .models import Decision, Effect, ReliefKind
 
 SEVERITY_RANK = {"": 0, Severity.MINOR: 1, Severity.GENERAL: 2, Severity.SERIOUS: 3}
 MATCHES = ("any", "none", "always")
 TRIGGER_KEYS = {"match", "polarity", "categories", "min_severity", "min_count", "within_months", "lists"}
 SETTLED = frozenset(s for s in LIVE_STATUSES if s != RecordStatus.DISPUTED)
 LIVE = frozenset(LIVE_STATUSES)
+# (record id, measure code) → ReliefKind value; shared and read-only: the default of a party without relief.
+NO_RELIEF: Mapping[tuple[int, str], str] = MappingProxyType({})
 
 
 class RecordRow(NamedTuple):
@@ -91,6 +109,17 @@ class Hit:
     records: list[RecordRow] = field(default_factory=list)
     listings: list[ListingRow] = field(default_factory=list)
     downgraded: bool = False  # would block, but rests on disputed records only
+    waived: list[RecordRow] = field(default_factory=list)  # would count, but exempted for this measure
+    reduced: list[RecordRow] = field(default_factory=list)  # count, under 从轻 for this measure
+    mitigated: bool = False  # the effect is a step lower than the measure's because it rests on reduced records
+
+
+class Relieved(NamedTuple):
+    """One relief a check honoured: the record would have counted towards the measure."""
+
+    measure: str
+    record: int
+    relief: str
 
 
 def parse_trigger(raw: Any, categories: Iterable[str], lists: Iterable[str]) -> tuple[Trigger | None, list[FieldError]]:
@@ -149,35 +178,79 @@ def _matching(trigger: Trigger, records: Sequence[RecordRow], listings: Sequence
     return recs, lsts
 
 
+def _relieve(code: str, recs: list[RecordRow], relief: Mapping[tuple[int, str], str]
+             ) -> tuple[list[RecordRow], list[RecordRow], frozenset[int]]:
+    """(records that still count, records waived, ids of those reduced) for one measure."""
+    kept, waived, reduced = [], [], set()
+    for r in recs:
+        kind = relief.get((r.id, code))
+        if kind == ReliefKind.WAIVE:
+            waived.append(r)
+            continue
+        if kind == ReliefKind.REDUCE:
+            reduced.add(r.id)
+        kept.append(r)
+    return kept, waived, frozenset(reduced)
+
+
 def _apply(m: CompiledMeasure, records: Sequence[RecordRow], listings: Sequence[ListingRow],
-           today: dt.date) -> Hit | None:
+           today: dt.date, relief: Mapping[tuple[int, str], str] = NO_RELIEF) -> Hit | None:
     t = m.trigger
     if t.match == "always":
         return Hit(m, m.effect)
     recs, lsts = _matching(t, records, listings, today)
+    waived: list[RecordRow] = []
+    reduced: frozenset[int] = frozenset()
+    if relief and recs:  # a party without relief (every organization) pays nothing for this
+        recs, waived, reduced = _relieve(m.code, recs, relief)
     if t.match == "none":
-        return Hit(m, m.effect) if not recs and not lsts else None
+        return Hit(m, m.effect, waived=waived) if not recs and not lsts else None
     if len(recs) + len(lsts) < t.min_count:
         return None
+    lowered = [r for r in recs if r.id in reduced] if reduced else []
     settled = [r for r in recs if r.status in SETTLED]
     if m.effect == Effect.BLOCK:
-        if len(settled) + len(lsts) >= t.min_count:
-            return Hit(m, Effect.BLOCK.value, settled, lsts)
-        return Hit(m, Effect.WARN.value, recs, lsts, downgraded=True)
-    return Hit(m, m.effect, recs, lsts)
+        firm = [r for r in settled if r.id not in reduced] if reduced else settled
+        if len(firm) + len(lsts) >= t.min_count:
+            return Hit(m, Effect.BLOCK.value, firm, lsts, waived=waived, reduced=lowered)
+        if len(settled) + len(lsts) >= t.min_count:  # would block, but only with the reduced records
+            return Hit(m, Effect.WARN.value, recs, lsts, waived=waived, reduced=lowered, mitigated=True)
+        return Hit(m, Effect.WARN.value, recs, lsts, downgraded=True, waived=waived, reduced=lowered)
+    if m.effect == Effect.WARN and reduced and len(recs) - len(lowered) + len(lsts) < t.min_count:
+        return Hit(m, Effect.INFORM.value, recs, lsts, waived=waived, reduced=lowered, mitigated=True)
+    return Hit(m, m.effect, recs, lsts, waived=waived, reduced=lowered)
 
 
 def evaluate(measures: Iterable[CompiledMeasure], subject_kind: str, records: Sequence[RecordRow],
-             listings: Sequence[ListingRow], today: dt.date) -> list[Hit]:
-    """The hits of the scene's published measures (already filtered by scene) for one party."""
+             listings: Sequence[ListingRow], today: dt.date,
+             relief: Mapping[tuple[int, str], str] = NO_RELIEF) -> list[Hit]:
+    """The hits of the scene's published measures (already filtered by scene) for one party, honouring the
+    party's reliefs keyed (record id, measure code)."""
     hits = []
     for m in measures:
         if subject_kind not in m.subject_kinds:
             continue
-        hit = _apply(m, records, listings, today)
+        hit = _apply(m, records, listings, today, relief)
         if hit is not None:
             hits.append(hit)
     return hits
+
+
+def relieved(measures: Iterable[CompiledMeasure], subject_kind: str, records: Sequence[RecordRow], today: dt.date,
+             relief: Mapping[tuple[int, str], str]) -> list[Relieved]:
+    """The reliefs honoured for this party: a relief of a record that the measure's trigger would count.
+
+    Separate from `evaluate` because a measure waived away entirely leaves no hit to carry it; only called for
+    a party that has reliefs."""
+    if not relief:
+        return []
+    out = []
+    for m in measures:
+        if subject_kind not in m.subject_kinds or m.trigger.match == "always":
+            continue
+        recs, _lsts = _matching(m.trigger, records, (), today)
+        out += [Relieved(m.code, r.id, relief[(r.id, m.code)]) for r in recs if (r.id, m.code) in relief]
+    return out
 
 
 def decide(hits: Iterable[Hit]) -> str:

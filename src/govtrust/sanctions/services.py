@@ -8,6 +8,10 @@
 - `judge_not_party`: a person's judgement that a name candidate is not the party.
 - `add_listing` / `remove_listing`: parties on other authorities' lists.
 
+Reliefs (从轻 / 免于惩戒) are written in `sanctions.relief`; an answer says what they changed: a mitigated
+measure carries a note and the decisions' references (`reliefs`), and `relieved` lists every relief the check
+honoured, a measure waived away entirely included.
+
 A check is a read, not a change: it is stored in the check log (who, which system, scene, party, answer)
 and not in the audit chain, which would otherwise grow by a thousand events a second. A resident ID is
 kept in the log only masked. Every change here (feedback, judgements, listings) is audited.
@@ -50,7 +54,7 @@ from .models import (
     Scene,
 )
 from .parties import Party, Subject, candidates, parse_party, record_details, resolve
-from .rules import Hit, decide, evaluate
+from .rules import Hit, decide, evaluate, relieved
 
 MAX_BATCH = 10_000
 
@@ -119,29 +123,58 @@ def _listing_out(x: Any) -> dict[str, Any]:
             "listed_until": x.listed_until.isoformat() if x.listed_until else None}
 
 
-def _measure_out(h: Hit) -> dict[str, Any]:
+# How a relief changed a measure, said in the stored answer (in Chinese and English, like the other notes).
+MITIGATED_NOTES = {
+    Effect.BLOCK: ("依据从轻处理决定，由拦截调整为提示", "mitigated by decision: a warning instead of a block"),
+    Effect.WARN: ("依据从轻处理决定，由提示限制调整为告知", "mitigated by decision: for information instead of a warning"),
+}
+
+
+def _measure_out(h: Hit, refs: dict[tuple[int, str], str]) -> dict[str, Any]:
     m = h.measure
     out = {"code": m.code, "name": m.name, "kind": m.kind, "effect": h.effect, "effect_label": _effect_labels()[h.effect],
            "legal_basis": m.legal_basis, "implementing_organization": m.implementing_organization,
            "version": m.version, "records": [r.id for r in h.records], "listings": [x.id for x in h.listings]}
+    notes: list[tuple[str, str]] = []
     if h.downgraded:
-        out["note"] = "所依据的记录均在异议处理中，暂不拦截，仅作提示"
-        out["note_en"] = "every record it rests on is under objection: a warning, not a block, until decided"
+        notes.append(("所依据的记录均在异议处理中，暂不拦截，仅作提示",
+                      "every record it rests on is under objection: a warning, not a block, until decided"))
+    if h.mitigated:
+        notes.append(MITIGATED_NOTES[Effect(m.effect)])
+    if h.waived:
+        ids = [f"#{r.id}" for r in h.waived]
+        notes.append((f"记录{'、'.join(ids)}依据免于惩戒决定，不计入本措施",
+                      f"record {', '.join(ids)} exempted by decision: not counted for this measure"))
+    if notes:
+        out["note"] = "；".join(zh for zh, _en in notes)
+        out["note_en"] = "; ".join(en for _zh, en in notes)
+    if h.waived or h.reduced:
+        out["reliefs"] = sorted({refs[(r.id, m.code)] for r in (*h.waived, *h.reduced)})
     return out
 
 
 def _evaluate(asked: Asked, subject: Subject) -> tuple[str, list[Hit]]:
     hits = evaluate(asked.book.by_scene.get(asked.scene.code, ()), subject.kind, subject.records, subject.listings,
-                    asked.today)
+                    asked.today, subject.relief)
     return decide(hits), hits
 
 
-def _findings(hits: list[Hit], details: dict[int, tuple[str, str]]) -> dict[str, Any]:
+def _relieved(asked: Asked, subject: Subject) -> list[dict[str, Any]]:
+    """The reliefs this check honoured, so that a measure waived away entirely is accounted for."""
+    found = relieved(asked.book.by_scene.get(asked.scene.code, ()), subject.kind, subject.records, asked.today,
+                     subject.relief)
+    return [{"measure": x.measure, "record": x.record, "relief": x.relief,
+             "reference": subject.relief_refs[(x.record, x.measure)]} for x in found]
+
+
+def _findings(asked: Asked, subject: Subject, hits: list[Hit], details: dict[int, tuple[str, str]]) -> dict[str, Any]:
     records = {r.id: r for h in hits for r in h.records}
     listings = {x.id: x for h in hits for x in h.listings}
     cited = sorted(records.values(), key=lambda r: r.decision_date, reverse=True)
-    return {"measures": [_measure_out(h) for h in hits], "records": [_record_out(r, details) for r in cited],
-            "listings": [_listing_out(x) for x in listings.values()]}
+    return {"measures": [_measure_out(h, subject.relief_refs) for h in hits],
+            "records": [_record_out(r, details) for r in cited],
+            "listings": [_listing_out(x) for x in listings.values()],
+            "relieved": _relieved(asked, subject) if subject.relief else []}
 
 
 def _cited(evaluated: list[tuple[str, list[Hit]]]) -> dict[int, tuple[str, str]]:
@@ -163,12 +196,13 @@ def _name_answer(asked: Asked, party: Party) -> tuple[str, dict[str, Any], list[
     evaluated = [_evaluate(asked, c.subject) for c in kept]
     details = _cited(evaluated)
     listed = [{**c.subject.describe(), "score": c.score, "match": c.match, "matched_name": c.matched_name,
-               "reason": c.reason, "reason_en": c.reason_en, "would_be": would_be, **_findings(hits, details)}
+               "reason": c.reason, "reason_en": c.reason_en, "would_be": would_be,
+               **_findings(asked, c.subject, hits, details)}
               for c, (would_be, hits) in zip(kept, evaluated, strict=True)]
     restricted = any(c["would_be"] in (Decision.BLOCK, Decision.WARN) for c in listed)
     decision = Decision.WARN.value if restricted else Decision.ALLOW.value
     answer = {**_base(asked, party), "decision": decision, "subject": None, "measures": [], "records": [],
-              "listings": [], "candidates": listed,
+              "listings": [], "relieved": [], "candidates": listed,
               "suppressed": [{**c.subject.describe(), "match": c.match} for c in hidden],
               "note": "仅凭名称不能确定主体，不作拦截；请以统一社会信用代码或公民身份号码核实",
               "note_en": "a name alone does not identify a party and never blocks; verify with a USCC or resident ID"}
@@ -186,7 +220,7 @@ def _answers(asked: Asked, parties: Sequence[Party], subjects: Sequence[Subject 
             out.append(_name_answer(asked, party))
         else:
             out.append((decision, {**_base(asked, party), "decision": decision, "subject": subject.describe(),
-                                   **_findings(hits, details)}, hits))
+                                   **_findings(asked, subject, hits, details)}, hits))
     return out
 
 

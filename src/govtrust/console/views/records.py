@@ -2,8 +2,10 @@
 correction and status-change forms (through ledger.services), and what the ledger said about a subject
 on a date.
 
-Reads go through the access layer (`filter_records` starts from `access.restrict`, one record through
-`access.get_visible`), so a record out of the user's scope answers 404 whatever the door.
+Reads go through the access layer and the ledger's sharing rule (`filter_records` starts from
+`queries.visible_records`, one record through `queries.get_record`), so a record out of the user's scope,
+or one that has left sharing (repaired, revoked, expired) for a user without Perm.LEDGER_HISTORY, answers
+404 whatever the door.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from govtrust.core.access import Perm
 from govtrust.core.errors import NotFound, invalid
 from govtrust.ledger import services
 from govtrust.ledger.models import (
+    LIVE_STATUSES,
     Category,
     CategoryVersion,
     DisclosureScope,
@@ -35,8 +38,9 @@ from govtrust.ledger.models import (
     RevisionKind,
     Severity,
 )
-from govtrust.ledger.queries import RecordQuery, filter_records
+from govtrust.ledger.queries import RecordQuery, filter_records, get_record
 from govtrust.ledger.schema import parse_date
+from govtrust.remedies.console import record_panel
 from govtrust.subjects.models import CivilServant, Organization
 
 from ..forms import ServiceForm, reason_field
@@ -130,10 +134,17 @@ class AsOfForm(forms.Form):
 # ------------------------------------------------------------------------------------------- helpers
 
 def _visible(user: Any, pk: int) -> Record:
-    return access.get_visible(
+    return get_record(
         user, Record.objects.select_related("category", "unit__region", "source", "batch", "regime_rule__regime",
                                             "organization", "person"),
-        Perm.LEDGER_VIEW, pk=pk)
+        pk=pk)
+
+
+def _statuses(user: Any) -> list[tuple[str, str]]:
+    """The status filter's choices: those that left sharing only for users who still read such records."""
+    if access.can(user, Perm.LEDGER_HISTORY):
+        return RecordStatus.choices
+    return [(value, label) for value, label in RecordStatus.choices if value in LIVE_STATUSES]
 
 
 def _int(text: str) -> int | None:
@@ -257,6 +268,7 @@ def _detail(request: HttpRequest, record: Record, correction: CorrectionForm | N
         "record": record, "data_rows": _data_rows(record, specs), "history": _history(user, record, specs),
         "subject_url": _subject_url(record), "can_change": can_change,
         "correction_form": correction, "status_form": status_form,
+        "remedies": record_panel(user, record),  # 异议与修复: repairability, cases, filing buttons
     }
     return render(request, "console/records/detail.html", context, status=status)
 
@@ -281,7 +293,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, records), "params": params,
         "categories": access.restrict(user, Category.objects.all(), Perm.LEDGER_VIEW),
         "organizations": access.restrict(user, Organization.objects.select_related("region").order_by("path")),
-        "severities": Severity.choices, "statuses": RecordStatus.choices,
+        "severities": Severity.choices, "statuses": _statuses(user),
     }
     template = "console/records/_results.html" if is_htmx(request) else "console/records/list.html"
     return render(request, template, context)

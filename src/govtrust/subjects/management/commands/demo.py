@@ -18,6 +18,7 @@ from govtrust.core.context import acting
 from govtrust.core.errors import ServiceError
 from govtrust.ledger.demo import DEFAULT_RECORDS, load_records
 from govtrust.publicity.demo import DEFAULT_DECISIONS, load_decisions
+from govtrust.remedies.demo import load_remedies
 from govtrust.sanctions.demo import load_sanctions
 from govtrust.subjects.demo import ACTOR_LABEL, DEFAULT_CIVIL_SERVANTS, PASSWORD_ENV, DemoReport, load_demo
 
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                 rectifying = load_rectification()
                 checked = load_sanctions()
                 complained = load_complaints()
+                remedied = load_remedies()
         except ServiceError as err:
             raise CommandError(str(err)) from None
         self._summary(report, time.monotonic() - started)
@@ -83,6 +85,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  信用比对 screening checks: {checked}")
         if complained:
             self.stdout.write(f"  投诉举报 complaints: {complained}")
+        if remedied:
+            self.stdout.write(f"  异议与信用修复 objections and repair applications: {remedied}")
         self._logins(report)
         self._keys(report)
         self._links(base_url.rstrip("/"))
