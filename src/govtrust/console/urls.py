@@ -7,6 +7,7 @@ from govtrust.commitments import inbox_console, rectification_console
 from govtrust.complaints import console as complaints_console
 from govtrust.publicity import console as publicity_console
 from govtrust.remedies import console as remedies_console
+from govtrust.remedies import mitigation_console
 from govtrust.sanctions import console as sanctions_console
 
 from .views import (
@@ -88,10 +89,10 @@ urlpatterns = [
     path("remedies/new/<slug:kind>/", remedies_console.case_create, name="remedies_create"),
     path("remedies/figures/", remedies_console.dashboard, name="remedies_figures"),
     path("remedies/files/<int:pk>/", remedies_console.case_file, name="remedies_file"),
-    path("remedies/mitigations/", remedies_console.mitigation_list, name="mitigations"),
-    path("remedies/mitigations/new/", remedies_console.mitigation_create, name="mitigation_create"),
-    path("remedies/mitigations/<int:pk>/", remedies_console.mitigation_detail, name="mitigation"),
-    path("remedies/mitigations/<int:pk>/<slug:action>/", remedies_console.mitigation_action, name="mitigation_action"),
+    path("remedies/mitigations/", mitigation_console.mitigation_list, name="mitigations"),
+    path("remedies/mitigations/new/", mitigation_console.mitigation_create, name="mitigation_create"),
+    path("remedies/mitigations/<int:pk>/", mitigation_console.mitigation_detail, name="mitigation"),
+    path("remedies/mitigations/<int:pk>/<slug:action>/", mitigation_console.mitigation_action, name="mitigation_action"),
     path("remedies/<int:pk>/", remedies_console.case_detail, name="remedies_case"),
     path("remedies/<int:pk>/<slug:action>/", remedies_console.case_action, name="remedies_action"),
     path("complaints/", complaints_console.complaint_list, name="complaints"),

@@ -176,7 +176,7 @@ class Case(models.Model):
 
 
 class EventKind(models.TextChoices):
-    FILED = "filed", _("提交申请")
+    FILED = "filed", _("申请已提交")
     ACCEPTED = "accepted", _("受理")
     DISPUTED = "disputed", _("标注异议中")
     DECLINED = "declined", _("不予受理")

@@ -163,3 +163,19 @@ def lift_relief(principal: Any, relief_or_reference: Relief | str, *, reason: st
     for relief in found:
         _lift(relief, day, reason.strip())
     return found
+
+
+def applicable_measures(record: Record) -> list[Measure]:
+    """The published sanctions for civil servants whose trigger counts the record's category: those a
+    mitigation may reduce or waive (what `sanctions.relief.grant_relief` accepts)."""
+    categories = list(Category.objects.values_list("code", flat=True))
+    lists = list(PartyList.objects.values_list("code", flat=True))
+    out = []
+    for m in Measure.objects.filter(status=MeasureStatus.PUBLISHED, kind=MeasureKind.SANCTION).order_by(
+            "ordering", "code"):
+        if CIVIL_SERVANT_KIND not in m.subject_kinds:
+            continue
+        trigger, _errors = parse_trigger(m.trigger, categories, lists)
+        if trigger is not None and counts_category(trigger, record.category):
+            out.append(m)
+    return out

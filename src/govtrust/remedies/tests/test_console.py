@@ -117,7 +117,7 @@ def test_case_page_shows_the_case_and_accepting_marks_the_record_disputed(object
     page = html(office.get(f"/console/remedies/{objection.pk}/"))
     assert "该处罚决定已被复议机关撤销" in page and "撤销该记录" in page
     assert f'href="/console/records/{penalty.pk}/"' in page
-    assert 'data-testid="history"' in page and "提交申请" in page  # the timeline
+    assert 'data-testid="history"' in page and "申请已提交" in page  # the timeline
     assert 'data-testid="calendar-basis"' in page and 'data-testid="current-due"' in page
     assert 'data-testid="accept-form"' in page and 'data-testid="decline-form"' in page
     assert 'data-testid="decide-form"' not in page and 'data-testid="approve-form"' not in page

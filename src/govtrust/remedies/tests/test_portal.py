@@ -129,7 +129,7 @@ def test_file_an_objection_get_the_code_once_and_track_it(world, penalty):
     assert CaseFile.objects.filter(case=c).count() == 2 and c.requested == "撤销该记录"
     html = track(client, serial, code).content.decode()
     assert 'data-testid="track-status">待受理<' in html and 'data-testid="track-kind">异议<' in html
-    assert penalty.document_number in html and "提交申请" in html and c.current_due.isoformat() in html
+    assert penalty.document_number in html and "申请已提交" in html and c.current_due.isoformat() in html
     assert "张三" not in html and "13812345678" not in html and "138****5678" not in html
     assert "<script>alert(1)" not in html
 
