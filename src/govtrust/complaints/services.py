@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from govtrust.commitments.notices import notify_many
 from govtrust.commitments.rectification_scan import level_above
-from govtrust.core import access, audit, crypto
+from govtrust.core import access, audit, tracking
 from govtrust.core.access import Perm
 from govtrust.core.calendar import UnknownCalendarYear, WorkingCalendar
 from govtrust.core.context import current
@@ -521,12 +521,7 @@ def flag_serious(principal: Any, complaint: Complaint, *, reason: str, today: dt
 @transaction.atomic
 def reveal_identity(principal: Any, complaint: Complaint, *, purpose: str) -> dict[str, str]:
     """The complainant's name and contact, for those handling the case, for a stated purpose; the read is audited."""
-    if not (purpose or "").strip():
-        raise invalid([FieldError("purpose", "查看投诉人身份和联系方式须说明用途", "a purpose is required")])
-    access.require(principal, Perm.COMPLAINTS_IDENTITY, complaint)
-    if complaint.anonymous:
+    if complaint.anonymous and (purpose or "").strip():
+        access.require(principal, Perm.COMPLAINTS_IDENTITY, complaint)
         raise Conflict("匿名投诉举报，没有投诉人身份信息", "the complaint is anonymous")
-    out = {"name": crypto.decrypt(complaint.name_encrypted) if complaint.name_encrypted else "",
-           "contact": crypto.decrypt(complaint.contact_encrypted) if complaint.contact_encrypted else ""}
-    audit.record("read_unmasked", complaint, after={"fields": ["name", "contact"]}, reason=purpose.strip())
-    return out
+    return tracking.reveal_filer(principal, complaint, Perm.COMPLAINTS_IDENTITY, purpose=purpose)

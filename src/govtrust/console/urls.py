@@ -94,6 +94,7 @@ urlpatterns = [
     path("remedies/mitigations/<int:pk>/", mitigation_console.mitigation_detail, name="mitigation"),
     path("remedies/mitigations/<int:pk>/<slug:action>/", mitigation_console.mitigation_action, name="mitigation_action"),
     path("remedies/<int:pk>/", remedies_console.case_detail, name="remedies_case"),
+    path("remedies/<int:pk>/identity/", remedies_console.case_identity, name="remedies_identity"),
     path("remedies/<int:pk>/<slug:action>/", remedies_console.case_action, name="remedies_action"),
     path("complaints/", complaints_console.complaint_list, name="complaints"),
     path("complaints/new/", complaints_console.complaint_create, name="complaint_create"),

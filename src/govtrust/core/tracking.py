@@ -1,7 +1,8 @@
 """Tracking codes for the public (查询码): a serial number and an extraction code that only its holder knows.
 
 Complaints, objections and credit-repair applications filed on the portal are followed by the filer with
-the serial and a short code shown once. Only a keyed hash of (namespace, serial, code) is stored, so the
+the serial and a short code shown once. `reveal_filer` is the one audited way to read a filer's name and
+contact unmasked. Only a keyed hash of (namespace, serial, code) is stored, so the
 code cannot be read back. `find` answers and works the same whether the serial exists or not, so a wrong
 code tells nothing about the case. Names and contacts of filers are kept encrypted elsewhere; the masks
 here are what lists show.
@@ -17,7 +18,8 @@ from typing import Any, TypeVar
 
 from django.db import models
 
-from . import crypto
+from . import access, audit, crypto
+from .errors import FieldError, invalid
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
 CODE_LENGTH = 6
@@ -71,3 +73,15 @@ def valid_contact(contact: str) -> bool:
     """A mobile number, a landline (with area code) or an e-mail address."""
     c = (contact or "").strip()
     return bool(_MOBILE.fullmatch(c) or _LANDLINE.fullmatch(c) or _EMAIL.fullmatch(c))
+
+
+def reveal_filer(principal: Any, obj: models.Model, perm: str, *, purpose: str) -> dict[str, str]:
+    """A filer's name and contact (`name_encrypted`, `contact_encrypted`) for a stated purpose; the read is
+    audited in the chain, like every unmasked read of personal data."""
+    if not (purpose or "").strip():
+        raise invalid([FieldError("purpose", "查看身份和联系方式须说明用途", "a purpose is required")])
+    access.require(principal, perm, obj)
+    name, contact = getattr(obj, "name_encrypted", ""), getattr(obj, "contact_encrypted", "")
+    out = {"name": crypto.decrypt(name) if name else "", "contact": crypto.decrypt(contact) if contact else ""}
+    audit.record("read_unmasked", obj, after={"fields": ["name", "contact"]}, reason=purpose.strip())
+    return out

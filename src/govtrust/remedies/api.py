@@ -326,6 +326,21 @@ def refuse(request: HttpRequest, case_id: int, payload: ReasonIn) -> Case:
     return _act(request, case_id, services.refuse, reason=payload.reason)
 
 
+class PurposeIn(Schema):
+    purpose: str
+
+
+class IdentityOut(Schema):
+    name: str
+    contact: str
+
+
+@router.post("/remedies/cases/{case_id}/identity", response=IdentityOut,
+             summary="查看网站申请人的姓名和联系方式（须说明用途，记入审计）/ a portal applicant's identity (audited)")
+def reveal(request: HttpRequest, case_id: int, payload: PurposeIn) -> dict[str, str]:
+    return services.reveal_applicant(request.auth, _case(request, case_id), purpose=payload.purpose)
+
+
 @router.get("/remedies/repair-results", response=list[ResultOut],
             summary="信用修复结果（供共享）/ repair results since a date, for sharing with other platforms")
 def repair_results(request: HttpRequest, since: dt.date) -> list[Case]:

@@ -313,7 +313,7 @@ def _change_rows(c: Case) -> list[tuple[str, Any]]:
 
 
 def _detail(request: HttpRequest, c: Case, bound: tuple[str, ServiceForm] | None = None,
-            status: int = 200) -> HttpResponse:
+            status: int = 200, **identity: Any) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     context = {
@@ -325,6 +325,8 @@ def _detail(request: HttpRequest, c: Case, bound: tuple[str, ServiceForm] | None
         "repairability": repairs.repairability(c.record) if c.kind == Kind.REPAIR and c.status in OPEN_STATUSES
         else None,
         "commitment_visible": bool(c.commitment_id) and access.can(user, Perm.COMMITMENTS_VIEW),
+        "can_reveal": bool(c.name_encrypted or c.contact_encrypted) and access.can(user, Perm.REMEDIES_DECIDE),
+        **identity,
     }
     return render(request, "console/remedies/detail.html", context, status=status)
 
@@ -373,6 +375,19 @@ def _act(user: Any, c: Case, action: str, d: dict[str, Any]) -> Case:
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return run_action(request, queries.get_case(request.user, pk), action, forms=ACTIONS, act=_act, done=DONE,
                       detail=_detail, url_name="console:remedies_case")
+
+
+@console_view(Perm.REMEDIES_VIEW)
+def case_identity(request: HttpRequest, pk: int) -> HttpResponse:
+    """A portal applicant's name and contact, for the credit office, with a stated purpose (audited)."""
+    c = queries.get_case(request.user, pk)
+    if request.method != "POST":
+        return redirect("console:remedies_case", pk=pk)
+    try:
+        identity = services.reveal_applicant(request.user, c, purpose=request.POST.get("purpose", ""))
+    except ServiceError as err:
+        return _detail(request, c, status=err.status, identity_error=err)
+    return _detail(request, c, identity=identity)
 
 
 @console_view(Perm.REMEDIES_VIEW)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from govtrust.core import access, tracking
+from govtrust.core.access import Perm
 from govtrust.core.errors import Conflict
 
 from . import objections, repairs
@@ -50,3 +52,12 @@ def approve(principal: Any, case: Case, **kw: Any) -> Case:
 def refuse(principal: Any, case: Case, **kw: Any) -> Case:
     _only(case, Kind.REPAIR)
     return repairs.refuse(principal, case, **kw)
+
+
+def reveal_applicant(principal: Any, case: Case, *, purpose: str) -> dict[str, str]:
+    """A portal applicant's name and contact, for the credit office handling the case, for a stated purpose;
+    the read is audited (console and API filers are named by their organization and need no reveal)."""
+    if not (case.name_encrypted or case.contact_encrypted) and (purpose or "").strip():
+        access.require(principal, Perm.REMEDIES_DECIDE, case)
+        raise Conflict("该申请由单位提出，没有个人身份信息", "the case was filed by an organization: no personal data")
+    return tracking.reveal_filer(principal, case, Perm.REMEDIES_DECIDE, purpose=purpose)

@@ -218,3 +218,23 @@ def test_public_filing_needs_a_disclosed_record_a_name_and_a_contact(world, make
     assert fields(err) == {"name", "contact"}
     assert not Case.objects.exists()
     assert Decision.objects.count() == 0
+
+
+def test_the_applicants_identity_is_read_by_the_credit_office_for_a_purpose_and_audited(world, make_record, office_a):
+    public = make_record(world.finance_a, "administrative_penalty", severity="general")
+    c, _ = objections.file_public(filing(name="张三丰", contact="13812345678"), record_id=public.pk)
+    assert (c.name_masked, c.contact_masked) == ("张**", "138****5678") and "张三丰" not in c.name_encrypted
+    with pytest.raises(ServiceError) as err:
+        services.reveal_applicant(office_a, c, purpose=" ")
+    assert fields(err) == {"purpose"}
+    with pytest.raises(PermissionDenied):
+        services.reveal_applicant(factories.user("department", world.finance_a), c, purpose="核实")
+    assert services.reveal_applicant(office_a, c, purpose="电话核实申请人身份") == {"name": "张三丰",
+                                                                                 "contact": "13812345678"}
+    event = AuditEvent.objects.get(action="read_unmasked", object_id=str(c.pk))
+    assert event.reason == "电话核实申请人身份"
+    page = factories.client("credit_office", world.credit_a)
+    res = page.post(f"/console/remedies/{c.pk}/identity/", {"purpose": "回访"})
+    assert "张三丰" in res.content.decode() and AuditEvent.objects.filter(action="read_unmasked").count() == 2
+    api = page.post(f"/api/v1/remedies/cases/{c.pk}/identity", {"purpose": "回访"}, content_type="application/json")
+    assert api.json() == {"name": "张三丰", "contact": "13812345678"}

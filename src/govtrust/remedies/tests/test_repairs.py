@@ -11,6 +11,9 @@ from govtrust.core.errors import Conflict, ServiceError
 from govtrust.ledger.models import Record, RecordStatus
 from govtrust.ledger.queries import visible_records
 from govtrust.portal.queries import public_records
+from govtrust.publicity import exports
+from govtrust.publicity.models import Decision
+from govtrust.publicity.tests.helpers import load, penalty_row
 from govtrust.remedies import objections, repairs, services
 from govtrust.remedies.models import Case, Status
 from govtrust.sanctions import services as checks
@@ -129,3 +132,38 @@ def test_kind_specific_steps_are_refused_on_the_other_kind(old_penalty, finance_
         services.decide(office_a, c, upheld=True, reason="x", outcome="revoked")
     with pytest.raises(Conflict):
         services.forward(office_a, c)
+
+
+def test_a_repaired_penalty_leaves_the_publicity_listing_the_export_and_the_check(world):
+    load("penalties", [penalty_row(world, 行政相对人名称=world.finance_b.name, 统一社会信用代码=world.finance_b.uscc,
+                                   处罚类别="警告", 行政处罚决定书文号="五华罚〔2026〕77号")])
+    decision = Decision.objects.get(uscc=world.finance_b.uscc)
+    record = Record.objects.get(pk=decision.ledger_record_id)
+    assert repairs.repairability(record).repairable  # a warning: minor, repairable once obligations are met
+    exported = {row[0] for row in exports.rows(factories.SYSTEM, "penalty", None)}
+    assert world.finance_b.name in exported
+    assert world.finance_b.name in Client().get("/publicity/").content.decode()
+    bureau_b = factories.user("department", world.finance_b)
+    c, _ = repairs.apply(bureau_b, record.pk, repair_filing(pledge_signer=world.finance_b.name))
+    services.approve(factories.user("credit_office", world.city_credit), c, reason="已整改")
+    decision.refresh_from_db()
+    assert decision.status == "ended"
+    assert world.finance_b.name not in {row[0] for row in exports.rows(factories.SYSTEM, "penalty", None)}
+    assert world.finance_b.name not in Client().get("/publicity/").content.decode()
+    answer = checks.check(factories.SYSTEM, party={"uscc": world.finance_b.uscc}, scene=HONOURS)
+    assert record.pk not in [r["id"] for r in answer.answer["records"]]
+    assert any(e.kind == "shared" and "1条双公示信息" in e.reason for e in c.events.all())
+
+
+def test_an_excluded_category_and_an_oversized_file_are_refused(world, settings, make_record):
+    debtor = make_record(world.gov_a, "dishonest_judgment_debtor", severity="serious", days_ago=400)
+    gov_user = factories.user("evaluated_body", world.gov_a)
+    with pytest.raises(ServiceError) as err:
+        repairs.apply(gov_user, debtor.pk, repair_filing())
+    assert fields(err) == {"record"} and "不适用信用修复" in err.value.errors[0].message
+    settings.COMMITMENT_EVIDENCE_MAX_BYTES = 10
+    penalty = make_record(world.gov_a, "administrative_penalty", severity="general", days_ago=200)
+    with pytest.raises(ServiceError) as err:
+        repairs.apply(gov_user, penalty.pk, repair_filing())
+    assert fields(err) == {"files[0]"} and "文件过大" in err.value.errors[0].message
+    assert not Case.objects.exists()
