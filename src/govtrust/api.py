@@ -73,6 +73,7 @@ def _register_routers() -> None:
     from govtrust.commitments.rectification_api import router as rectification_router
     from govtrust.complaints.api import router as complaints_router
     from govtrust.core.api import router as core_router
+    from govtrust.evaluation.api import router as evaluation_router
     from govtrust.intake.api import router as intake_router
     from govtrust.jobs.api import router as jobs_router
     from govtrust.ledger.api import router as ledger_router
@@ -80,6 +81,7 @@ def _register_routers() -> None:
     from govtrust.remedies.api import router as remedies_router
     from govtrust.sanctions.api import router as sanctions_router
     from govtrust.subjects.api import router as subjects_router
+    from govtrust.supervision.api import router as supervision_router
 
     api.add_router("/", core_router)
     api.add_router("/", accounts_router)
@@ -93,6 +95,8 @@ def _register_routers() -> None:
     api.add_router("/", complaints_router)
     api.add_router("/", sanctions_router)
     api.add_router("/", remedies_router)
+    api.add_router("/", evaluation_router)
+    api.add_router("/", supervision_router)
 
 
 _register_routers()

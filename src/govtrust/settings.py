@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "govtrust.sanctions",
     "govtrust.complaints",
     "govtrust.remedies",
+    "govtrust.supervision",
+    "govtrust.evaluation",
     "govtrust.jobs",
     "govtrust.console",
     "govtrust.portal",

@@ -5,10 +5,12 @@ from django.urls import path
 from govtrust.commitments import console as commitments_console
 from govtrust.commitments import inbox_console, rectification_console
 from govtrust.complaints import console as complaints_console
+from govtrust.evaluation import console as evaluation_console
 from govtrust.publicity import console as publicity_console
 from govtrust.remedies import console as remedies_console
 from govtrust.remedies import mitigation_console
 from govtrust.sanctions import console as sanctions_console
+from govtrust.supervision import console as supervision_console
 
 from .views import (
     apikeys,
@@ -85,6 +87,9 @@ urlpatterns = [
     path("sanctions/checks/<int:pk>/", sanctions_console.check_detail, name="check"),
     path("sanctions/checks/<int:pk>/<slug:action>/", sanctions_console.check_action, name="check_action"),
     path("sanctions/checks/figures/", sanctions_console.figure_table, name="check_figures"),
+    path("evaluation/systems/", evaluation_console.system_list, name="indicator_systems"),
+    path("evaluation/systems/<int:pk>/", evaluation_console.system_detail, name="indicator_system"),
+    path("evaluation/systems/<int:pk>/<slug:action>/", evaluation_console.system_action, name="indicator_system_action"),
     path("remedies/", remedies_console.case_list, name="remedies"),
     path("remedies/new/<slug:kind>/", remedies_console.case_create, name="remedies_create"),
     path("remedies/figures/", remedies_console.dashboard, name="remedies_figures"),
@@ -106,6 +111,9 @@ urlpatterns = [
     path("complaints/<int:pk>/", complaints_console.complaint_detail, name="complaint"),
     path("complaints/<int:pk>/identity/", complaints_console.complaint_identity, name="complaint_identity"),
     path("complaints/<int:pk>/<slug:action>/", complaints_console.complaint_action, name="complaint_action"),
+    path("supervision/", supervision_console.record_list, name="supervision"),
+    path("supervision/<slug:kind>/", supervision_console.record_list, name="supervision_list"),
+    path("supervision/<slug:kind>/new/", supervision_console.record_create, name="supervision_create"),
     path("inbox/", inbox_console.inbox, name="inbox"),
     path("inbox/read/", inbox_console.mark_read, name="inbox_read"),
     path("imports/", imports.import_upload, name="imports"),

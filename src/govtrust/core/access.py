@@ -90,6 +90,10 @@ class Perm:
     REMEDIES_DECIDE = "remedies.decide"  # the credit office: accept, forward and decide objections; decide repairs
     OBJECTIONS_SOURCE = "remedies.source"  # the source organization: decide an objection forwarded to it
     MITIGATION_DECIDE = "remedies.mitigate"  # record a civil servant's self-correction and decide the mitigation
+    SUPERVISION_VIEW = "supervision.view"  # supervision inputs in scope: proposals, litigation, judgments, assessments …
+    EVALUATION_VIEW = "evaluation.view"  # indicator systems, runs, rankings, warnings and reports in scope
+    EVALUATION_MANAGE = "evaluation.manage"  # the credit office: edit and publish indicator systems, run, publish
+    SUPERVISION_SUBMIT = "supervision.submit"  # enter or import them (an assessor: third-party assessments only)
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,10 @@ GRANTS: dict[str, tuple[str, ...]] = {
     Perm.REMEDIES_DECIDE: (_A, _C),
     Perm.OBJECTIONS_SOURCE: (_A, _C, _D),
     Perm.MITIGATION_DECIDE: (_A, _C, _O, _K),
+    Perm.SUPERVISION_VIEW: (_A, _C, _D, _O, _K, _E, _S, _SYS),
+    Perm.EVALUATION_VIEW: (_A, _C, _D, _O, _K, _E, _S, _SYS),
+    Perm.EVALUATION_MANAGE: (_A, _C),
+    Perm.SUPERVISION_SUBMIT: (_A, _C, _D, _S, _SYS),
 }
 
 ROLE_POLICIES: dict[str, RolePolicy] = {

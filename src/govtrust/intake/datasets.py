@@ -76,6 +76,9 @@ class Dataset:
     handler: Handler | None  # creates one row's object through a service function, or raises ServiceError
     key_field: str  # the column that identifies a row's subject; a repeat within the file is a duplicate
     normalize_key: Callable[[str], str] = str
+    # A row's identity when one column is not enough (a natural key over several columns, e.g. kind, year and
+    # number); a repeat within the file is a duplicate, named at `key_field`'s column. Empty: no identity.
+    row_key: Callable[[dict[str, str]], str] | None = None
     one_of: tuple[tuple[str, ...], ...] = ()  # groups of columns of which at least one must be given
     # The service functions' field names, mapped to the columns their values came from.
     error_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -127,8 +127,9 @@ def _reason(reason: str, filename: str) -> str:
 def _import_row(binding: Binding, row: Row, context: RowContext, seen: dict[str, int]) -> list[FieldError]:
     ds = binding.dataset
     values, errors = binding.values(row)
-    if values[ds.key_field]:
-        first = seen.setdefault(ds.normalize_key(values[ds.key_field]), row.number)
+    key = ds.row_key(values) if ds.row_key else (ds.normalize_key(values[ds.key_field]) if values[ds.key_field] else "")
+    if key:
+        first = seen.setdefault(key, row.number)
         if first != row.number:
             errors.append(FieldError(binding.label(ds.key_field), f"与第{first}行重复", f"duplicates row {first}",
                                      row=row.number))

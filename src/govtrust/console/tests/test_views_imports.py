@@ -34,8 +34,10 @@ def _post(client, upload, **extra):
 
 def test_datasets_offered_by_permission(login):
     dept = login(Role.DEPARTMENT, "finance_a").get("/console/imports/")
-    # departments submit credit records, their licence and penalty decisions (双公示) and the lists they keep
-    assert [ds.name for ds in dept.context["datasets"]] == ["records", "penalties", "licences", "listings"]
+    # departments submit credit records, their licence and penalty decisions (双公示), the lists they keep and
+    # their supervision inputs (proposals handled, litigation, judgments, inspections, assessments)
+    assert [ds.name for ds in dept.context["datasets"]] == ["records", "penalties", "licences", "listings", "proposals",
+                                                            "litigation", "judgments", "inspections", "assessments"]
     org_dept = login(Role.ORGANIZATION_DEPT, "gov_a").get("/console/imports/")
     assert [ds.name for ds in org_dept.context["datasets"]] == ["civil-servants", "records"]
     assert login(Role.EVALUATED_BODY, "gov_a").get("/console/imports/").status_code == 403

@@ -48,7 +48,8 @@ class ImportForm(ServiceForm):
 
 @console_view(Perm.IMPORT)
 def import_upload(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.user, request.POST or None, request.FILES or None)
+    form = ImportForm(request.user, request.POST or None, request.FILES or None,
+                      initial={"dataset": request.GET.get("dataset", "")})  # a page's "import" link names its dataset
 
     def run(data: dict[str, Any]) -> Any:
         upload = data["file"]

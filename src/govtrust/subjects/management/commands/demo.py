@@ -21,6 +21,7 @@ from govtrust.publicity.demo import DEFAULT_DECISIONS, load_decisions
 from govtrust.remedies.demo import load_remedies
 from govtrust.sanctions.demo import load_sanctions
 from govtrust.subjects.demo import ACTOR_LABEL, DEFAULT_CIVIL_SERVANTS, PASSWORD_ENV, DemoReport, load_demo
+from govtrust.supervision.demo import load_supervision
 
 TALLY_LABELS = {
     "regions": "行政区划 regions",
@@ -70,6 +71,7 @@ class Command(BaseCommand):
                 checked = load_sanctions()
                 complained = load_complaints()
                 remedied = load_remedies()
+                supervised = load_supervision()
         except ServiceError as err:
             raise CommandError(str(err)) from None
         self._summary(report, time.monotonic() - started)
@@ -87,6 +89,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  投诉举报 complaints: {complained}")
         if remedied:
             self.stdout.write(f"  异议与信用修复 objections and repair applications: {remedied}")
+        if supervised:
+            self.stdout.write(f"  监督评价数据 supervision inputs: {supervised}")
         self._logins(report)
         self._keys(report)
         self._links(base_url.rstrip("/"))
