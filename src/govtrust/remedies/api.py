@@ -40,6 +40,7 @@ class RuleOut(Schema):
     repair_decide_days: int
     repair_share_days: int
     remind_before_days: int
+    repair_commitment_months: int
     legal_basis: str
 
 

@@ -16,18 +16,24 @@ from typing import Any
 DATA = Path(__file__).parent / "data"
 RULE_FIELDS = ("name", "objection_accept_days", "objection_decide_days", "objection_forward_days",
                "source_decide_days", "repair_accept_days", "repair_decide_days", "repair_share_days",
-               "remind_before_days", "legal_basis")
+               "remind_before_days", "repair_commitment_months", "legal_basis")
 
 
 def default_data() -> dict[str, Any]:
     return json.loads((DATA / "rules.json").read_text(encoding="utf-8"))
 
 
+def _known(model: Any, names: tuple[str, ...]) -> list[str]:
+    """The fields the model has: a data migration passes the model as it stood then, before later fields."""
+    have = {f.name for f in model._meta.get_fields()}
+    return [n for n in names if n in have]
+
+
 def load_defaults(rule_model: Any, exclusion_model: Any, category_model: Any) -> None:
     data = default_data()
     for spec in data["rules"]:
         rule_model.objects.update_or_create(
-            code=spec["code"], defaults={f: spec[f] for f in RULE_FIELDS}
+            code=spec["code"], defaults={f: spec[f] for f in _known(rule_model, RULE_FIELDS)}
             | {"in_force_from": dt.date.fromisoformat(spec["in_force_from"])})
     for spec in data["repair_exclusions"]:
         category = category_model.objects.filter(code=spec["category"]).first()

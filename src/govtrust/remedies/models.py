@@ -38,6 +38,8 @@ class RemedyRule(models.Model):
     repair_decide_days = models.PositiveSmallIntegerField(_("修复办理时限（工作日）"))
     repair_share_days = models.PositiveSmallIntegerField(_("修复结果共享时限（工作日）"))
     remind_before_days = models.PositiveSmallIntegerField(_("到期前提醒（工作日）"))
+    # How long the credit-repair commitment runs when the record has no maximum disclosure end to run until.
+    repair_commitment_months = models.PositiveSmallIntegerField(_("信用修复承诺期限（月）"), default=12)
     legal_basis = models.TextField(_("依据"))
 
     class Meta:

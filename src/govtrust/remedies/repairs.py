@@ -12,7 +12,8 @@ Approval does three things at once, in one transaction (2026 regime: 终止公�
 record gets a repair revision (so the portal stops disclosing it, sharing and exports leave it out, and the
 check stops citing it: each reads the record's status), a linked 双公示 decision's disclosure ends, and the
 checks that restricted on it are reported to the systems that asked. The signed commitment becomes a
-commitment (commitments app, kind credit_repair) running until the record's maximum disclosure end. The
+commitment (commitments app, kind credit_repair) running until the record's maximum disclosure end (or, for a
+record without one, for the rule's `repair_commitment_months`). The
 result is shared at once (the platform's consumers read the status), recorded against the sharing deadline.
 A refused applicant may apply again later.
 """
@@ -40,7 +41,6 @@ from .filing import Filing, check, console_record, public_record
 from .models import OPEN_STATUSES, Case, Channel, EventKind, Kind, RepairExclusion, Status
 
 COMMITMENT_KIND = "credit_repair"  # in the commitments catalog
-COMMITMENT_MONTHS = 12  # a commitment for a record without a disclosure end runs a year
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ def approve(principal: Any, case: Case, *, reason: str, today: dt.date | None = 
         principal, subject=record.organization or record.person, kind=COMMITMENT_KIND,
         title=f"信用修复承诺（{record.document_number}）", content=c.pledge, start_date=day,
         due_date=record.disclosure_end if record.disclosure_end and record.disclosure_end > day
-        else add_months(day, COMMITMENT_MONTHS), today=day)
+        else add_months(day, c.rule.repair_commitment_months), today=day)
     c.decision = reason
     casework.decided(c, Status.APPROVED, day)
     c.share_due, basis = casework.count(day, c.rule.repair_share_days)

@@ -167,3 +167,15 @@ def test_an_excluded_category_and_an_oversized_file_are_refused(world, settings,
         repairs.apply(gov_user, penalty.pk, repair_filing())
     assert fields(err) == {"files[0]"} and "文件过大" in err.value.errors[0].message
     assert not Case.objects.exists()
+
+
+def test_the_commitment_term_without_a_disclosure_end_comes_from_the_rule(old_penalty, finance_a_user, office_a):
+    from govtrust.ledger.regimes import add_months
+    from govtrust.remedies.models import RemedyRule
+
+    Record.objects.filter(pk=old_penalty.pk).update(disclosure_end=None)
+    RemedyRule.objects.update(repair_commitment_months=6)
+    c, _ = repairs.apply(finance_a_user, old_penalty.pk, repair_filing(), today=dt.date(2026, 11, 2))
+    services.approve(office_a, c, reason="准予修复", today=dt.date(2026, 11, 4))
+    c.refresh_from_db()
+    assert Commitment.objects.get(pk=c.commitment_id).due_date == add_months(dt.date(2026, 11, 4), 6)
