@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from govtrust.console.forms import ServiceForm
+from govtrust.console.forms import ActionForm, ServiceForm
 from govtrust.console.views.base import console_view, is_htmx, paginate, run_action
 from govtrust.core import access
 from govtrust.core.access import Perm
@@ -53,20 +53,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 # ------------------------------------------------------------------------------------------- forms
 
-class _Form(ServiceForm):
-    prefix_id = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"{self.prefix_id}_%s")
-        super().__init__(*args, **kwargs)
-
-
-class ExplainForm(_Form):
+class ExplainForm(ActionForm):
     prefix_id = "explain"
     explanation = forms.CharField(label=gettext_lazy("书面说明（原因及整改打算）"), required=False, widget=TEXT)
 
 
-class DeadlineForm(_Form):
+class DeadlineForm(ActionForm):
     prefix_id = "deadline"
     working_days = forms.IntegerField(label=gettext_lazy("整改期限（工作日）"), required=False,
                                       help_text=gettext_lazy("与截止日期二选一；都不填则按规则默认期限"))
@@ -74,18 +66,18 @@ class DeadlineForm(_Form):
                                widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class ReportForm(_Form):
+class ReportForm(ActionForm):
     prefix_id = "report"
     report = forms.CharField(label=gettext_lazy("整改报告"), required=False, widget=TEXT)
     file = forms.FileField(label=gettext_lazy("整改材料（pdf、jpg、png、docx、xlsx，可不附）"), required=False)
 
 
-class AcceptForm(_Form):
+class AcceptForm(ActionForm):
     prefix_id = "accept"
     note = forms.CharField(label=gettext_lazy("验收意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReturnForm(_Form):
+class ReturnForm(ActionForm):
     prefix_id = "return"
     reason = forms.CharField(label=gettext_lazy("退回理由（必填）"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))

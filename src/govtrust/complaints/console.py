@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from govtrust.console.forms import ServiceForm
+from govtrust.console.forms import ActionForm, ServiceForm
 from govtrust.console.views.base import console_view, is_htmx, no_store, paginate, run_action, submit
 from govtrust.core import access
 from govtrust.core.access import Perm
@@ -144,80 +144,72 @@ def complaint_import(request: HttpRequest) -> HttpResponse:
 
 # ------------------------------------------------------------------------------------- action forms
 
-class _Form(ServiceForm):
-    prefix_id = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"{self.prefix_id}_%s")
-        super().__init__(*args, **kwargs)
-
-
-class AcceptForm(_Form):
+class AcceptForm(ActionForm):
     prefix_id = "accept"
     note = forms.CharField(label=gettext_lazy("受理意见"), required=False, widget=SHORT)
 
 
-class DeclineForm(_Form):
+class DeclineForm(ActionForm):
     prefix_id = "decline"
     matter = forms.CharField(label=gettext_lazy("不予受理事项"), required=False, widget=forms.Select())
     reason = forms.CharField(label=gettext_lazy("说明"), required=False, widget=SHORT)
 
 
-class AssignForm(_Form):
+class AssignForm(ActionForm):
     prefix_id = "assign"
     organization = forms.IntegerField(label=gettext_lazy("承办单位（不选则按派单规则）"), required=False,
                                       widget=forms.Select())
     note = forms.CharField(label=gettext_lazy("派单意见"), required=False, widget=SHORT)
 
 
-class ReassignForm(_Form):
+class ReassignForm(ActionForm):
     prefix_id = "reassign"
     organization = forms.IntegerField(label=gettext_lazy("改派至"), required=False, widget=forms.Select())
     note = forms.CharField(label=gettext_lazy("改派意见"), required=False, widget=SHORT)
 
 
-class HandleForm(_Form):
+class HandleForm(ActionForm):
     prefix_id = "handle"
     note = forms.CharField(label=gettext_lazy("签收说明"), required=False, widget=SHORT)
 
 
-class ReturnForm(_Form):
+class ReturnForm(ActionForm):
     prefix_id = "return"
     reason = forms.CharField(label=gettext_lazy("退单理由"), required=False, widget=SHORT)
 
 
-class ReplyForm(_Form):
+class ReplyForm(ActionForm):
     prefix_id = "reply"
     reply = forms.CharField(label=gettext_lazy("答复内容"), required=False, widget=TEXT)
     finding = forms.ChoiceField(label=gettext_lazy("核查结论"), required=False,
                                 choices=[("", "—"), *Finding.choices])
 
 
-class CloseForm(_Form):
+class CloseForm(ActionForm):
     prefix_id = "close"
     finding = forms.ChoiceField(label=gettext_lazy("核查结论（不改则按答复）"), required=False,
                                 choices=[("", "—"), *Finding.choices])
     note = forms.CharField(label=gettext_lazy("办结意见"), required=False, widget=SHORT)
 
 
-class VisitForm(_Form):
+class VisitForm(ActionForm):
     prefix_id = "visit"
     rating = forms.ChoiceField(label=gettext_lazy("满意度"), required=False, choices=[("", "—"), *Rating.choices])
     note = forms.CharField(label=gettext_lazy("回访情况"), required=False, widget=SHORT)
 
 
-class MergeForm(_Form):
+class MergeForm(ActionForm):
     prefix_id = "merge"
     into = forms.IntegerField(label=gettext_lazy("并入"), required=False, widget=forms.Select())
     reason = forms.CharField(label=gettext_lazy("并单说明"), required=False, widget=SHORT)
 
 
-class SuperviseForm(_Form):
+class SuperviseForm(ActionForm):
     prefix_id = "supervise"
     note = forms.CharField(label=gettext_lazy("督办意见"), required=False, widget=SHORT)
 
 
-class SeriousForm(_Form):
+class SeriousForm(ActionForm):
     prefix_id = "serious"
     reason = forms.CharField(label=gettext_lazy("重大情形"), required=False, widget=SHORT)
 

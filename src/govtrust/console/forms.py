@@ -38,6 +38,18 @@ class ServiceForm(forms.Form):
         return [e for e in self.service_error.errors if _form_field(e) not in self.fields]
 
 
+class ActionForm(ServiceForm):
+    """One of several action forms on a detail page: `prefix_id` keeps their field ids apart (explain_text,
+    submit_text …) so labels and browser tests find the right one."""
+
+    prefix_id = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self.prefix_id:
+            kwargs.setdefault("auto_id", f"{self.prefix_id}_%s")
+        super().__init__(*args, **kwargs)
+
+
 def _form_field(error: FieldError) -> str:
     return error.field.split(".", 1)[0]
 

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from govtrust.console.forms import ServiceForm
+from govtrust.console.forms import ActionForm, ServiceForm
 from govtrust.console.views.base import console_view, is_htmx, no_store, paginate, run_action, submit
 from govtrust.core import access, calendar
 from govtrust.core.access import Perm
@@ -136,15 +136,8 @@ class MultipleFileField(forms.FileField):
         return [data] if data else []
 
 
-class _Form(ServiceForm):
+class _Form(ActionForm):
     """A form whose service errors are placed by field: files[1] on `files`, reliefs.<code> on its select."""
-
-    prefix_id = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if self.prefix_id:
-            kwargs.setdefault("auto_id", f"{self.prefix_id}_%s")
-        super().__init__(*args, **kwargs)
 
     def _field_of(self, error: FieldError) -> str:
         head, _dot, rest = error.field.partition(".")
