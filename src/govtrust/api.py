@@ -77,8 +77,10 @@ def _register_routers() -> None:
     from govtrust.intake.api import router as intake_router
     from govtrust.jobs.api import router as jobs_router
     from govtrust.ledger.api import router as ledger_router
+    from govtrust.monitoring.api import router as monitoring_router
     from govtrust.publicity.api import router as publicity_router
     from govtrust.remedies.api import router as remedies_router
+    from govtrust.reports.api import router as reports_router
     from govtrust.sanctions.api import router as sanctions_router
     from govtrust.subjects.api import router as subjects_router
     from govtrust.supervision.api import router as supervision_router
@@ -97,6 +99,8 @@ def _register_routers() -> None:
     api.add_router("/", remedies_router)
     api.add_router("/", evaluation_router)
     api.add_router("/", supervision_router)
+    api.add_router("/", monitoring_router)
+    api.add_router("/", reports_router)
 
 
 _register_routers()

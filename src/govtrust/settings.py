@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "govtrust.remedies",
     "govtrust.supervision",
     "govtrust.evaluation",
+    "govtrust.reports",
+    "govtrust.monitoring",
     "govtrust.jobs",
     "govtrust.console",
     "govtrust.portal",
@@ -135,6 +137,9 @@ def _database() -> dict:
     if not sqlite:
         config.setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1, "max_size": int(os.environ.get("GOVTRUST_DB_POOL_MAX", "10")), "timeout": 30}
+        # JIT compilation cost 0.1–0.36 s per large aggregate in bench/evaluate.py and never paid back on
+        # queries of this size (docs/benchmarks.md).
+        config["OPTIONS"].setdefault("options", "-c jit=off")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL + IMMEDIATE: a worker and the web app share the file without "database is locked",
         # and writers serialize at BEGIN, which the audit chain relies on (see core.audit).

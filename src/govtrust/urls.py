@@ -15,6 +15,8 @@ urlpatterns = [
     path("measures/", include("govtrust.sanctions.urls")),
     path("complaints/", include("govtrust.complaints.urls")),
     path("remedies/", include("govtrust.remedies.urls")),
+    path("reports/", include("govtrust.reports.urls")),
+    path("rankings/", include("govtrust.evaluation.urls")),
     path("", include("govtrust.portal.urls")),
 ]
 if settings.DEBUG:

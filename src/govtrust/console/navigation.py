@@ -45,6 +45,9 @@ MENU = [
     MenuItem(_("异议与修复"), "console:remedies", Perm.REMEDIES_VIEW),  # 从轻免罚 is linked from its list page
     MenuItem(_("监督评价数据"), "console:supervision", Perm.SUPERVISION_VIEW),
     MenuItem(_("指标体系"), "console:indicator_systems", Perm.EVALUATION_VIEW),
+    MenuItem(_("评价与排名"), "console:evaluation_runs", Perm.EVALUATION_VIEW),
+    MenuItem(_("监测预警"), "console:warnings", Perm.WARNINGS_VIEW),
+    MenuItem(_("季度监测报告"), "console:quarterly_reports", Perm.EVALUATION_VIEW),
     MenuItem(_("后台任务"), "console:jobs", Perm.CONSOLE),
     MenuItem(_("工作日历"), "console:calendar", Perm.CONSOLE),
     MenuItem(_("API密钥"), "console:api_keys", Perm.APIKEYS_MANAGE),

@@ -6,9 +6,12 @@ from govtrust.commitments import console as commitments_console
 from govtrust.commitments import inbox_console, rectification_console
 from govtrust.complaints import console as complaints_console
 from govtrust.evaluation import console as evaluation_console
+from govtrust.evaluation import run_console
+from govtrust.monitoring import console as monitoring_console
 from govtrust.publicity import console as publicity_console
 from govtrust.remedies import console as remedies_console
 from govtrust.remedies import mitigation_console
+from govtrust.reports import console as reports_console
 from govtrust.sanctions import console as sanctions_console
 from govtrust.supervision import console as supervision_console
 
@@ -90,6 +93,21 @@ urlpatterns = [
     path("evaluation/systems/", evaluation_console.system_list, name="indicator_systems"),
     path("evaluation/systems/<int:pk>/", evaluation_console.system_detail, name="indicator_system"),
     path("evaluation/systems/<int:pk>/<slug:action>/", evaluation_console.system_action, name="indicator_system_action"),
+    path("evaluation/runs/", run_console.run_list, name="evaluation_runs"),
+    path("evaluation/runs/new/", run_console.run_create, name="evaluation_run_create"),
+    path("evaluation/runs/<int:pk>/", run_console.run_detail, name="evaluation_run"),
+    path("evaluation/runs/<int:pk>/publish/", run_console.run_publish, name="evaluation_run_publish"),
+    path("evaluation/runs/<int:pk>/indicators/<str:code>/", run_console.run_indicator, name="evaluation_indicator"),
+    path("evaluation/bodies/<int:pk>/", run_console.body_page, name="evaluation_body"),
+    path("reports/quarterly/", reports_console.report_list, name="quarterly_reports"),
+    path("reports/quarterly/<int:pk>/", reports_console.report_detail, name="quarterly_report"),
+    path("reports/quarterly/<int:pk>.<str:fmt>", reports_console.report_file, name="quarterly_report_file"),
+    path("reports/quarterly/<int:pk>/<slug:action>/", reports_console.report_action, name="quarterly_report_action"),
+    path("warnings/", monitoring_console.warning_list, name="warnings"),
+    path("warnings/rules/", monitoring_console.rule_list, name="warning_rules"),
+    path("warnings/rules/<int:pk>/edit/", monitoring_console.rule_edit, name="warning_rule_edit"),
+    path("warnings/<int:pk>/", monitoring_console.warning_detail, name="warning"),
+    path("warnings/<int:pk>/<slug:action>/", monitoring_console.warning_action, name="warning_action"),
     path("remedies/", remedies_console.case_list, name="remedies"),
     path("remedies/new/<slug:kind>/", remedies_console.case_create, name="remedies_create"),
     path("remedies/figures/", remedies_console.dashboard, name="remedies_figures"),

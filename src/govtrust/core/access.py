@@ -91,9 +91,12 @@ class Perm:
     OBJECTIONS_SOURCE = "remedies.source"  # the source organization: decide an objection forwarded to it
     MITIGATION_DECIDE = "remedies.mitigate"  # record a civil servant's self-correction and decide the mitigation
     SUPERVISION_VIEW = "supervision.view"  # supervision inputs in scope: proposals, litigation, judgments, assessments …
-    EVALUATION_VIEW = "evaluation.view"  # indicator systems, runs, rankings, warnings and reports in scope
+    EVALUATION_VIEW = "evaluation.view"  # indicator systems, runs, rankings and reports in scope (warnings: below)
     EVALUATION_MANAGE = "evaluation.manage"  # the credit office: edit and publish indicator systems, run, publish
     SUPERVISION_SUBMIT = "supervision.submit"  # enter or import them (an assessor: third-party assessments only)
+    WARNINGS_VIEW = "warnings.view"  # early warnings (监测预警) in scope, their evidence, and the warning rules
+    WARNINGS_RESPOND = "warnings.respond"  # the warned body: acknowledge a warning, report the action taken
+    # Editing warning rules, running the scan and closing warnings: EVALUATION_MANAGE (the credit office).
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,8 @@ GRANTS: dict[str, tuple[str, ...]] = {
     Perm.EVALUATION_VIEW: (_A, _C, _D, _O, _K, _E, _S, _SYS),
     Perm.EVALUATION_MANAGE: (_A, _C),
     Perm.SUPERVISION_SUBMIT: (_A, _C, _D, _S, _SYS),
+    Perm.WARNINGS_VIEW: (_A, _C, _D, _O, _K, _E, _SYS),
+    Perm.WARNINGS_RESPOND: (_A, _D, _E),
 }
 
 ROLE_POLICIES: dict[str, RolePolicy] = {

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 DATA_FILE = Path(__file__).parent / "data" / "system.json"
+DEFAULT_CODE = "gov-integrity-2026"  # the code of data/system.json: what a run uses unless told otherwise
 
 
 def default_data() -> dict[str, Any]:

@@ -22,10 +22,16 @@ from .models import IndicatorSystem, SystemStatus
 from .sources import SOURCES
 
 
-def _normalization(spec: dict[str, Any]) -> str:
+def normalization(spec: dict[str, Any], direction: str = "higher") -> str:
+    """The normalization in words, as the indicator pages and the report annex state it."""
     method = spec.get("method")
     if method == "linear":
-        return _("线性：%(lo)s → 0分，%(hi)s → 100分（超出截断）") % {"lo": spec.get("lo"), "hi": spec.get("hi")}
+        try:
+            low, high = sorted((float(spec["lo"]), float(spec["hi"])))
+        except (KeyError, TypeError, ValueError):
+            return str(spec)
+        worst, best = (high, low) if direction == "lower" else (low, high)
+        return _("线性：%(worst)g → 0分，%(best)g → 100分（超出截断）") % {"worst": worst, "best": best}
     if method == "thresholds":
         steps = "; ".join(_("≥%(min)s 得%(score)s分") % {"min": s.get("min"), "score": s.get("score")}
                           for s in spec.get("steps") or [])
@@ -44,8 +50,9 @@ def _rows(content: dict[str, Any]) -> list[dict[str, Any]]:
             code = f"{path}{n.get('code')}"
             leaf = not n.get("children")
             source = SOURCES.get(str(n.get("source"))) if leaf else None
+            words = normalization(n.get("normalize") or {}, n.get("direction", "higher")) if leaf else ""
             rows.append({"node": n, "depth": depth, "path": code, "leaf": leaf, "source": source,
-                         "normalization": _normalization(n.get("normalize") or {}) if leaf else ""})
+                         "normalization": words})
             if not leaf:
                 walk(n["children"], depth + 1, code + "/")
 

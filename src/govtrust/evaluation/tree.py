@@ -2,14 +2,16 @@
 
 Content (one JSON document, kept whole per version):
 
-    {"grades": [{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade": "C", "min": 60}, {"grade": "D", "min": 0}],
+    {"min_coverage": 0.3,                            # share of the weight with data a subject needs to be ranked
+     "grades": [{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade": "C", "min": 60}, {"grade": "D", "min": 0}],
      "children": [                                   # the dimensions (first level)
         {"code": "transparency", "name": "政务公开", "weight": 20, "children": [   # weights of siblings sum to 100
             {"code": "publicity_on_time", "name": "双公示按时公示率", "weight": 60,
              "source": "publicity.on_time_rate",     # a code of sources.SOURCES
              "direction": "higher",                  # higher (is better) | lower
              "normalize": {"method": "linear", "lo": 0.6, "hi": 1.0},
-                 # linear: lo → 0, hi → 100 (clamped); thresholds: [{"min": v, "score": s}, …] first match from
+                 # linear: between the bounds, clamped; direction higher: the larger bound → 100, lower: the
+                 # smaller bound → 100; thresholds: [{"min": v, "score": s}, …] first match from
                  # the top; rank: by rank among the subjects evaluated, best 100, worst 0
              "min_sample": 5,                        # fewer cases → not applicable for that subject
              "missing": "na",                        # na: not applicable (weight spread over the others) | zero
@@ -119,6 +121,9 @@ def check(content: Any) -> list[FieldError]:
     if not isinstance(content, dict) or not isinstance(content.get("children"), list) or not content["children"]:
         return [FieldError("children", "指标体系至少应有一个一级指标", "the system needs at least one dimension")]
     _check_grades(content.get("grades"), err)
+    floor = content.get("min_coverage", 0)
+    if _number(floor) is None or not 0 <= float(floor) <= 1:
+        err("min_coverage", "参与排名的最低数据覆盖权重应为0—1之间的数", "min_coverage must be a number from 0 to 1")
     seen: set[str] = set()
 
     def walk(nodes: list[Any], prefix: str, depth: int) -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from govtrust.core import access
 from govtrust.core.access import Perm
+from govtrust.monitoring import queries as monitoring_queries
 from govtrust.publicity import warnings as publicity_warnings
 from govtrust.subjects.models import CivilServant, Organization, Region
 
@@ -35,4 +36,6 @@ def home(request: HttpRequest) -> HttpResponse:
         }
     if access.can(user, Perm.PUBLICITY_VIEW):  # 双公示 warnings concerning the user's department or region
         context["publicity_warning_count"] = publicity_warnings.count_for(user)
+    if access.can(user, Perm.WARNINGS_VIEW):  # open early warnings (监测预警) about the bodies in the user's scope
+        context["open_warnings"] = monitoring_queries.open_counts(user)
     return render(request, "console/home.html", context)

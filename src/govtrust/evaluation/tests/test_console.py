@@ -18,7 +18,7 @@ def test_the_tree_shows_each_indicators_definition_and_the_office_drafts_and_pub
     assert shipped.name in page
     page = office.get(f"/console/evaluation/systems/{shipped.pk}/").content.decode()
     assert "双公示按时公示率" in page and "自决定之日起7个工作日内公示的比例" in page
-    assert "线性：0.6 → 0分，1.0 → 100分" in page and "越低越好" in page and 'data-testid="publish"' not in page
+    assert "线性：0.6 → 0分，1 → 100分" in page and "越低越好" in page and 'data-testid="publish"' not in page
     res = office.post(f"/console/evaluation/systems/{shipped.pk}/draft/", {"note": "调整"})
     draft = IndicatorSystem.objects.get(version=2)
     assert res.status_code == 302 and res["Location"].endswith(f"/{draft.pk}/")

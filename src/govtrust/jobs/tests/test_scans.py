@@ -23,7 +23,7 @@ def test_the_daily_scan_runs_every_apps_scan_and_expires_old_records(world):
     assert sorted(line.split("]")[0] + "]" for line in lines) == ["[commitments]", "[complaints]", "[ledger-expiry]",
                                                                   "[publicity-expiry]",
                                                                   "[rectification-deadlines]", "[rectification-open]",
-                                                                  "[remedies]"]
+                                                                  "[remedies]", "[warnings]"]
     assert "ledger records past their disclosure period: 1" in out.getvalue()
     record.refresh_from_db()
     assert record.status == RecordStatus.EXPIRED and record.revision == 2

@@ -16,7 +16,9 @@ from govtrust.commitments.rectification_demo import load_rectification
 from govtrust.complaints.demo import load_complaints
 from govtrust.core.context import acting
 from govtrust.core.errors import ServiceError
+from govtrust.evaluation.demo import load_runs
 from govtrust.ledger.demo import DEFAULT_RECORDS, load_records
+from govtrust.monitoring.demo import load_warnings
 from govtrust.publicity.demo import DEFAULT_DECISIONS, load_decisions
 from govtrust.remedies.demo import load_remedies
 from govtrust.sanctions.demo import load_sanctions
@@ -72,6 +74,8 @@ class Command(BaseCommand):
                 complained = load_complaints()
                 remedied = load_remedies()
                 supervised = load_supervision()
+                evaluated = load_runs()
+                warned = load_warnings()
         except ServiceError as err:
             raise CommandError(str(err)) from None
         self._summary(report, time.monotonic() - started)
@@ -91,6 +95,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  异议与信用修复 objections and repair applications: {remedied}")
         if supervised:
             self.stdout.write(f"  监督评价数据 supervision inputs: {supervised}")
+        if evaluated:
+            self.stdout.write(f"  考核评价（已发布） published evaluation runs: {evaluated}")
+        if warned:
+            self.stdout.write(f"  监测预警 early warnings: {warned}")
         self._logins(report)
         self._keys(report)
         self._links(base_url.rstrip("/"))
