@@ -26,6 +26,8 @@ import io
 import multiprocessing
 import operator
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePath
@@ -44,7 +46,7 @@ from govtrust.core.identifiers import check_resident_id, check_uscc, normalize_n
 from govtrust.ledger.bulk import Entry, Wired, Writer, db_date, wire
 from govtrust.ledger.models import CIVIL_SERVANT_KIND, Category, Polarity, Severity
 from govtrust.ledger.regimes import PeriodError, RegimeBook, add_months
-from govtrust.ledger.schema import check_value, parse_date
+from govtrust.ledger.schema import check_value, choice_codes, parse_date
 from govtrust.subjects.models import CivilServant, Organization, OrganizationName
 
 from .datasets import DATASETS, Binding, Column, bind, header_key
@@ -80,6 +82,10 @@ COLUMNS = (
     Column("报送单位统一社会信用代码", "source", identifier=True, aliases=("报送单位代码",),
            note="不填时为当前用户所在单位；命令行与管理员导入时必填"),
 )
+
+
+CELL_ORDER = ("category", "subject_name", "uscc", "resident_id", "document_number", "authority", "decision_date",
+              "severity", "facts", "legal_basis", "source")
 
 
 def field_columns() -> tuple[Column, ...]:
@@ -128,7 +134,7 @@ class _Org:
 @dataclass(frozen=True, slots=True)
 class _CategoryPlan:
     category: Category
-    specs: tuple[tuple[dict[str, Any], int | None], ...]  # each field spec and the cell index holding it
+    specs: tuple[tuple[dict[str, Any], int | None, dict[str, str]], ...]  # spec, its cell index, choice codes
 
 
 class Registry:
@@ -166,6 +172,8 @@ class RecordChecker:
         # every row (index `width`).
         self.width = len(binding.table_headers)
         self.names = tuple(c.field for c in COLUMNS)
+        if self.names != CELL_ORDER:  # `check` unpacks the cells in this order
+            raise RuntimeError(f"records.COLUMNS changed order: {self.names}")
         self.index = {name: binding.index.get(name) for name in self.names}
         self._take = operator.itemgetter(*(self.index[n] if self.index[n] is not None else self.width
                                            for n in self.names))
@@ -173,7 +181,8 @@ class RecordChecker:
         self.categories: dict[str, _CategoryPlan] = {}
         for category in Category.objects.filter(active=True):
             plan = _CategoryPlan(category, tuple(
-                (spec, binding.index.get(FIELD_PREFIX + header_key(spec["label"]))) for spec in category.fields))
+                (spec, binding.index.get(FIELD_PREFIX + header_key(spec["label"])), choice_codes(spec))
+                for spec in category.fields))
             for name in (category.code, category.name, header_key(category.name), header_key(category.code)):
                 self.categories[name] = plan
         self.severities = binding.choices["severity"]
@@ -184,10 +193,11 @@ class RecordChecker:
         """The entry as the writer takes it, converted here (in the reader process when there is one)."""
         return wire(entry, self._date)
 
-    def _cells(self, row: Row) -> dict[str, str]:
+    def _cells(self, row: Row) -> tuple[str, ...]:
+        """The common columns' cells, in COLUMNS order (a tuple, unpacked by name in `check`: no dict per row)."""
         cells = row.cells
         padded = cells + ("",) * (self.width + 1 - len(cells)) if len(cells) <= self.width else (*cells[:self.width], "")
-        return dict(zip(self.names, self._take(padded), strict=True))
+        return self._take(padded)
 
     def check(self, row: Row) -> tuple[Entry | None, list[FieldError]]:
         errors: list[FieldError] = []
@@ -197,16 +207,16 @@ class RecordChecker:
         def error(name: str, message: str, message_en: str) -> None:
             errors.append(FieldError(label(name), message, message_en, row=number))
 
-        v = self._cells(row)
+        (category_text, subject_name, uscc, resident_id, document, authority, decision_text, severity_text, facts,
+         legal_basis, source_text) = self._cells(row)
         if len(row.cells) > self.width and any(row.cells[self.width:]):
             errors.append(FieldError(f"第{self.width + 1}列", "该行的数据比表头多（可能是未加引号的逗号导致错列）",
                                      "the row has more cells than the header (an unquoted comma may have shifted the "
                                      "columns)", row=number))
-        for name in ("document_number", "authority", "facts"):
-            if not v[name]:
+        for name, text in (("document_number", document), ("authority", authority), ("facts", facts)):
+            if not text:
                 error(name, "不能为空", "is required")
         plan = None
-        category_text = v["category"]
         if not category_text:
             error("category", "不能为空", "is required")
         else:
@@ -214,9 +224,9 @@ class RecordChecker:
             if plan is None:
                 error("category", f"“{category_text}”不是信用信息目录中的类别",
                       f"{category_text!r} is not a category of the catalog")
-        decision = self._decision_date(v["decision_date"], error)
-        subject = self._subject(v, error)
-        source = self._source(v["source"], error)
+        decision = self._decision_date(decision_text, error)
+        subject = self._subject(uscc, resident_id, subject_name, error)
+        source = self._source(source_text, error)
         for i in row.lossy:
             errors.append(FieldError(self.binding.table_headers[i] if i < len(self.binding.table_headers) else
                                      f"第{i + 1}列", "数字已被Excel改写（超过15位或科学计数法），请将该列设为文本格式后重新填写",
@@ -225,7 +235,7 @@ class RecordChecker:
         if plan is None:
             return None, errors
         category = plan.category
-        severity = self._severity(v["severity"], category, error)
+        severity = self._severity(severity_text, category, error)
         data = self._fields(row, plan, errors)
         if subject is not None:
             kind = CIVIL_SERVANT_KIND if subject[1] is not None else subject[4]
@@ -240,9 +250,10 @@ class RecordChecker:
         periods = self._periods(category, decision, severity, error)
         if errors:
             return None, errors
-        document = v["document_number"]
-        key = (source.id, document, category.pk, subject[0])
-        digest = hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
+        # The natural key (source, document number, category, subject) as 16 bytes; the document number last,
+        # after separators no other part contains, so no two keys share a digest input.
+        digest = hashlib.blake2b(f"{source.id}\x00{category.pk}\x00{subject[0]}\x00{document}".encode(),
+                                 digest_size=16).digest()
         first = self.seen.setdefault(digest, number)
         if first != number:
             error("document_number", f"与第{first}行重复（同一报送单位、文书号、类别和主体）",
@@ -251,8 +262,8 @@ class RecordChecker:
         return Entry(
             row=number, subject_key=subject[0], organization_id=None if subject[1] else subject[2],
             person_id=subject[1], unit_id=subject[2], subject_name=subject[3], category_id=category.pk,
-            category_version=category.version, severity=severity, facts=v["facts"], document_number=document,
-            authority=v["authority"], decision_date=decision, legal_basis=v["legal_basis"],
+            category_version=category.version, severity=severity, facts=facts, document_number=document,
+            authority=authority, decision_date=decision, legal_basis=legal_basis,
             source_id=source.id, data=data, disclosure_scope=category.disclosure_scope,
             regime_rule_id=periods[0], repair_from=periods[1], disclosure_end=periods[2],
         ), errors
@@ -273,10 +284,9 @@ class RecordChecker:
             return day
         return None
 
-    def _subject(self, v: dict[str, str],
+    def _subject(self, uscc: str, resident_id: str, name: str,
                  error: Callable[[str, str, str], None]) -> tuple[str, int | None, int, str, str, str] | None:
         """(subject key, person id or None, unit id, name, kind, region path) or None with an error."""
-        uscc, resident_id, name = v["uscc"], v["resident_id"], v["subject_name"]
         reg = self.registry
         if uscc:
             org = reg.by_uscc.get(uscc)
@@ -296,11 +306,15 @@ class RecordChecker:
                 return None
             return f"o:{org.id}", None, org.id, org.name, org.kind, org.region_path
         if resident_id:
-            checked = check_resident_id(resident_id, today=self.today)
-            if not checked:
-                error("resident_id", checked.reason, checked.reason_en)
-                return None
-            person = reg.people.get(crypto.lookup_hash(checked.value))
+            # A registered ID was checked when the person was registered: look it up as written first, and
+            # check it (for the reason to give) only when that misses — most rows name registered people.
+            person = reg.people.get(crypto.lookup_hash(resident_id))
+            if person is None:
+                checked = check_resident_id(resident_id, today=self.today)
+                if not checked:
+                    error("resident_id", checked.reason, checked.reason_en)
+                    return None
+                person = reg.people.get(crypto.lookup_hash(checked.value))
             if person is None:
                 error("resident_id", "该公民身份号码不在公务员库中，请先登记", "no civil servant with this resident ID is registered")
                 return None
@@ -368,7 +382,7 @@ class RecordChecker:
     def _fields(self, row: Row, plan: _CategoryPlan, errors: list[FieldError]) -> dict[str, Any]:
         data: dict[str, Any] = {}
         cells = row.cells
-        for spec, i in plan.specs:
+        for spec, i, codes in plan.specs:
             text = cells[i] if i is not None and i < len(cells) else ""
             header = self.binding.table_headers[i] if i is not None else spec["label"]
             if not text:
@@ -376,7 +390,7 @@ class RecordChecker:
                     errors.append(FieldError(header, f"“{plan.category.name}”必填", f"required for {plan.category.code!r}",
                                              row=row.number))
                 continue
-            value, problem = check_value(spec, text)
+            value, problem = check_value(spec, text, codes)
             if problem:
                 errors.append(FieldError(header, problem[0], problem[1], row=row.number))
             else:
@@ -420,7 +434,8 @@ def import_records(principal: Any, *, source: Source, filename: str, accept_vali
         "records", principal, source=source, filename=filename, accept_valid=accept_valid, reason=reason,
         progress=progress, limit=limit,
         checker=lambda binding: RecordChecker(principal, binding, source=home, today=today, match_names=match_names),
-        writer=lambda batch: Writer(batch.pk, current().actor_label, current().channel, reason, timezone.now()))
+        writer=lambda batch: Writer(batch.pk, current().actor_label, current().channel, reason, timezone.now(),
+                                    unique_keys=True))
 
 
 def run_bulk(dataset: str, principal: Any, *, source: Source, filename: str, accept_valid: bool, reason: str,
@@ -535,17 +550,41 @@ def _reader(checker: Any, rows: Iterator[Row], send: Any, receive: Any) -> None:
     for conn in connections.all(initialized_only=True):
         if conn.connection is not None and conn.vendor == "postgresql":
             os.close(conn.connection.fileno())
+    outbox: queue.Queue[Any] = queue.Queue(maxsize=READ_AHEAD)
+    gone = threading.Event()  # set by the sender when the writer has gone away
+    sender = threading.Thread(target=_send_all, args=(outbox, send, gone), daemon=True)
+    sender.start()
     try:
         for checked in _check_chunks(checker, rows):
-            send.send(checked)
-        send.send(None)
+            if gone.is_set():
+                break
+            outbox.put(checked)
+        outbox.put(None)  # the end of the file, as the writer reads it
     except ServiceError as err:
-        send.send({"code": err.code, "message": err.message, "message_en": err.message_en, "status": err.status,
-                   "errors": [e.as_dict() for e in err.errors]})
-    except BrokenPipeError:
-        pass  # the writer is gone (killed or failed): nothing to report to
+        outbox.put({"code": err.code, "message": err.message, "message_en": err.message_en, "status": err.status,
+                    "errors": [e.as_dict() for e in err.errors]})
     finally:
+        outbox.put(_END)
+        sender.join()
         send.close()
+
+
+READ_AHEAD = 8  # checked chunks the reader may hold while the writer is busy (about 1 MB each)
+_END = object()  # tells the sender thread to stop
+
+
+def _send_all(outbox: queue.Queue[Any], send: Any, gone: threading.Event) -> None:
+    """The reader's sender thread: pickles and sends what the reader queues (chunks, then the end of the file
+    or a refusal) while the reader checks the next chunks, so that neither process waits for the other chunk
+    by chunk (the pipe itself holds less than one chunk). A writer that is gone (killed or failed) breaks
+    the pipe: the reader is told to stop, and what it still queues is dropped."""
+    while (item := outbox.get()) is not _END:
+        if gone.is_set():
+            continue
+        try:
+            send.send(item)
+        except OSError:  # BrokenPipeError and the like: nothing to report to
+            gone.set()
 
 
 def start_batch(principal: Any, filename: str, source: Source, accept_valid: bool, reason: str,

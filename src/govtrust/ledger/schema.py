@@ -57,8 +57,16 @@ def parse_money(text: str) -> str | None:
         return None
 
 
-def check_value(spec: dict[str, Any], text: str) -> tuple[Any, tuple[str, str] | None]:
-    """One field's value as stored, or the reason (Chinese, English) it is refused."""
+def choice_codes(spec: dict[str, Any]) -> dict[str, str]:
+    """A choice field's accepted texts (its codes and its labels) → the code stored."""
+    choices = spec.get("choices", [])
+    return {code: code for code, _ in choices} | {label: code for code, label in choices}
+
+
+def check_value(spec: dict[str, Any], text: str,
+                codes: dict[str, str] | None = None) -> tuple[Any, tuple[str, str] | None]:
+    """One field's value as stored, or the reason (Chinese, English) it is refused. `codes`: the field's
+    `choice_codes`, when the caller checks many rows against the same field."""
     kind = spec["type"]
     if kind == "text":
         limit = spec.get("max_length") or 500
@@ -74,7 +82,8 @@ def check_value(spec: dict[str, Any], text: str) -> tuple[Any, tuple[str, str] |
     if kind == "integer":
         return (int(text), None) if re.fullmatch(r"-?\d{1,12}", text) else (
             None, (f"“{text}”不是整数", f"{text!r} is not a whole number"))
-    codes = {code: code for code, _ in spec.get("choices", [])} | {label: code for code, label in spec.get("choices", [])}
+    if codes is None:
+        codes = choice_codes(spec)
     if text in codes:
         return codes[text], None
     labels = "、".join(label for _, label in spec.get("choices", []))

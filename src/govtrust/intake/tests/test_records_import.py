@@ -86,6 +86,18 @@ def test_reimporting_the_same_file_changes_nothing_and_a_changed_row_is_a_new_re
     assert Record.objects.count() == 3 and Revision.objects.count() == 4
 
 
+def test_a_file_mixing_a_new_source_and_one_with_records_still_finds_the_stored_ones(world, penalty):
+    """The writer skips the lookup of stored keys only for sources that had no records when the batch met them."""
+    old = factories.record_row(penalty.name, world.finance_a, "罚〔2026〕1号", source=world.credit_a)
+    assert _import(factories.records_csv([old])).created == 1
+    new = factories.record_row(penalty.name, world.gov_a, "罚〔2026〕9号", source=world.finance_a)
+    mixed = _import(factories.records_csv([old, new]))
+    assert (mixed.created, mixed.unchanged) == (1, 1)
+    assert Record.objects.filter(document_number="罚〔2026〕1号").count() == 1
+    third = _import(factories.records_csv([old, new]))  # both sources now have records
+    assert (third.created, third.unchanged) == (0, 2)
+
+
 def test_category_fields_are_checked_and_stored_typed(world, arrears):
     good = factories.record_row(arrears.name, world.finance_a, source=world.credit_a, 拖欠金额="1,234,567.5元",
                                 应付日期="2026年3月5日", 清偿情况="未清偿")
