@@ -76,7 +76,8 @@ def _grouped(qs: QuerySet[Any], body: str, figures: dict[str, tuple[Any, Any]]) 
     return out
 
 
-def _share(num: Q, den: Q | None = None) -> tuple[Any, Any]:
+def _share(num: Any, den: Any = None) -> tuple[Any, Any]:
+    """(count where `num`, count where `den` or of all): the conditions are Q objects or boolean expressions."""
     return Count("pk", filter=num), Count("pk", filter=den) if den is not None else Count("pk")
 
 
