@@ -37,9 +37,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from scratch import scratch_database
+
 ROOT = Path(__file__).resolve().parents[1]
 PG_NAME = "govtrust_bench_check"
-PG = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 TODAY = dt.date(2026, 12, 1)
 KEYS = {"GOVTRUST_SECRET_KEY": "test-secret-key-not-for-production-0123456789abcdef",
         "GOVTRUST_FIELD_KEY": "test-field-key-not-for-production-0123456789abcdef"}
@@ -352,17 +353,10 @@ def main() -> None:
         folder = Path(args.workdir or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for vendor in args.databases.split(","):
-            url = f"sqlite:///{folder / 'check.sqlite3'}" if vendor == "sqlite" else PG
+            url = scratch_database(vendor, folder, "check", PG_NAME, reuse=args.reuse)
             work = folder / vendor
             work.mkdir(exist_ok=True)
             if not args.reuse:
-                if vendor == "postgresql":
-                    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c",
-                                    f"DROP DATABASE IF EXISTS {PG_NAME}", "-c", f"CREATE DATABASE {PG_NAME}"],
-                                   check=True, capture_output=True)
-                else:
-                    for suffix in ("", "-wal", "-shm"):
-                        (folder / f"check.sqlite3{suffix}").unlink(missing_ok=True)
                 built = _child(url, f"b.build({args.records}, {args.subjects}, {str(work)!r})")
                 print(f"\n== {vendor}: {built['organizations']:,} organizations + {built['people']:,} civil servants "
                       f"in {built['subjects_seconds']:.0f} s; {built['records']:,} records in "

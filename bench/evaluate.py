@@ -54,9 +54,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from scratch import scratch_database
+
 ROOT = Path(__file__).resolve().parents[1]
 PG_NAME = "govtrust_bench_evaluate"
-PG = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
 KEYS = {"GOVTRUST_SECRET_KEY": "test-secret-key-not-for-production-0123456789abcdef",
         "GOVTRUST_FIELD_KEY": "test-field-key-not-for-production-0123456789abcdef"}
 PERIOD = "2026Q3"
@@ -795,17 +796,10 @@ def main() -> None:
         folder = Path(args.workdir or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for vendor in args.databases.split(","):
-            url = f"sqlite:///{folder / 'evaluate.sqlite3'}" if vendor == "sqlite" else PG
+            url = scratch_database(vendor, folder, "evaluate", PG_NAME, reuse=args.reuse)
             work = folder / vendor
             work.mkdir(exist_ok=True)
             if not args.reuse:
-                if vendor == "postgresql":
-                    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c",
-                                    f"DROP DATABASE IF EXISTS {PG_NAME}", "-c", f"CREATE DATABASE {PG_NAME}"],
-                                   check=True, capture_output=True)
-                else:
-                    for suffix in ("", "-wal", "-shm"):
-                        (folder / f"evaluate.sqlite3{suffix}").unlink(missing_ok=True)
                 built = _child(url, f"b.build({args.scale}, {str(work)!r})")
                 print(f"\n== {vendor}: built in {built['seconds']['total']:.0f} s: " + ", ".join(
                     f"{k} {v:.0f} s" for k, v in built["seconds"].items() if k != "total" and v >= 0.5))
