@@ -8,21 +8,8 @@ from govtrust.testing import factories
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def office_a(world):
-    """The credit office of county A (五华区)."""
-    return factories.user("credit_office", world.credit_a)
-
-
-@pytest.fixture
-def dept_a(world):
-    """A department user at county A's finance bureau."""
-    return factories.user("department", world.finance_a)
+def media(media_root):
+    return media_root
 
 
 @pytest.fixture

@@ -9,16 +9,9 @@ from govtrust.testing import factories
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media(media_root, settings):
     settings.COMPLAINT_PORTAL = {"min_fill_seconds": 0}
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def office_a(world):
-    """The credit office of county A (五华区)."""
-    return factories.user("credit_office", world.credit_a)
+    return media_root
 
 
 @pytest.fixture

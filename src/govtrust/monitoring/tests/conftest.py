@@ -34,22 +34,9 @@ def rule(code: str) -> WarningRule:
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.COMPLAINT_PORTAL = {"min_fill_seconds": 0}
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def office_a(world):
-    """The credit office of county A (五华区)."""
-    return factories.user("credit_office", world.credit_a)
-
-
-@pytest.fixture
-def dept_a(world):
-    """A user of county A's finance bureau (the warned body in most tests)."""
-    return factories.user("department", world.finance_a)
+def media(media_root, settings):
+    settings.COMPLAINT_PORTAL = {"min_fill_seconds": 0}  # complaints are filed through the portal's intake
+    return media_root
 
 
 @pytest.fixture

@@ -13,9 +13,8 @@ PDF = b"%PDF-1.4\n% evidence\n"
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+def media(media_root):
+    return media_root
 
 
 def pdf(name="证明.pdf", data=PDF):
@@ -34,12 +33,6 @@ def repair_filing(**kw):
     kw.setdefault("pledge", "本单位承诺：已纠正失信行为并履行相关义务，今后依法诚信履职，如有违反愿承担相应责任。")
     kw.setdefault("pledge_signer", "昆明市五华区财政局")
     return filing(**kw)
-
-
-@pytest.fixture
-def office_a(world):
-    """The credit office of county A (五华区)."""
-    return factories.user("credit_office", world.credit_a)
 
 
 @pytest.fixture
