@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 VENDOR := src/govtrust/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# granian blocking threads per worker: 2 suits the embedded SQLite default (ADR 0015); raise it on PostgreSQL
+THREADS ?= 2
 
 .PHONY: run test install assets messages browser pdf lint typecheck serve demo clean
 
@@ -63,7 +65,7 @@ typecheck: install
 serve: install assets messages
 	$(BIN)/govtrust collectstatic --no-input -v 0
 	$(BIN)/govtrust db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 8 govtrust.wsgi:application
+	  $(BIN)/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads $(THREADS) govtrust.wsgi:application
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

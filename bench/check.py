@@ -1,7 +1,8 @@
 """Screening checks (自动比对、自动拦截) at a million ledger records over 100,000 subjects.
 
     .venv/bin/python bench/check.py [--records 1000000] [--subjects 100000] [--databases sqlite,postgresql]
-                                    [--checks 3000] [--seconds 10] [--connections 32] [--workdir DIR] [--reuse]
+                                    [--checks 3000] [--seconds 10] [--connections 32] [--threads 2]
+                                    [--workdir DIR] [--reuse]
 
 For each database: a scratch database (an SQLite file under --workdir, a temporary folder by default; a
 PostgreSQL database `govtrust_bench_check` on 127.0.0.1, dropped and created) is migrated and given the demo
@@ -14,11 +15,12 @@ Then, each in a fresh process:
                p50 / p99 / mean in ms; the same-run floor is the two indexed reads a check cannot avoid (the
                subject by identifier, its records by subject key) done with a bare cursor;
   batch        one `services.check_batch` of 10,000 parties (70 % organizations, 20 % people, 10 % listed);
-  HTTP         `granian --interface wsgi --workers 2 --blocking-threads 8` (as `make serve` runs it) on loopback, and
-               --connections keep-alive connections sending POST /api/v1/checks for --seconds: requests per
-               second, p50 / p99 latency, errors. The same-run reference is GET /api/v1/scenes on the same
-               server (the cost of a request that does no check).
-The load generator is asyncio on raw sockets in this process, so it shares the two cores with the server.
+  HTTP         `granian --interface wsgi --workers 2 --blocking-threads --threads` (as `make serve` runs it) on
+               loopback, and --connections keep-alive connections sending POST /api/v1/checks for --seconds:
+               requests per second, p50 / p99 latency, errors. The same-run reference is GET /api/v1/scenes on
+               the same server (the cost of a request that does no check).
+The load generator is wrk when it is installed (`apt-get install wrk`: C, one thread), else asyncio on raw
+sockets in this process; either way it shares the two cores with the server.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import datetime as dt
 import json
 import os
 import random
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -289,23 +293,64 @@ async def _load(requests: list[bytes], seconds: float, connections: int) -> dict
             "statuses": statuses, "requests": len(latencies)}
 
 
-def http(database_url: str, workdir: str, seconds: float, connections: int) -> dict:
+WRK_SCRIPT = """
+local requests, i = {}, 0
+local key = io.open(KEY):read("*l")
+for body in io.lines(BODIES) do
+  requests[#requests + 1] = wrk.format("POST", "/api/v1/checks", {["Host"] = "127.0.0.1",
+    ["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json"}, body)
+end
+function setup(thread) thread:set("offset", math.random(#requests)) end
+request = function() i = i + 1; return requests[((i + offset) % #requests) + 1] end
+"""
+
+
+def _wrk(workdir: str, bodies: list[bytes] | None, path: str, seconds: float, connections: int) -> dict:
+    """wrk (C, one thread) against the server: it takes far less of the two cores than a Python generator."""
+    args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:.0f}s", "--latency"]
+    if bodies is not None:
+        folder = Path(workdir)
+        (folder / "bodies.txt").write_bytes(b"\n".join(bodies) + b"\n")
+        script = folder / "checks.lua"
+        script.write_text(f"KEY = {str(folder / 'key.txt')!r}\nBODIES = {str(folder / 'bodies.txt')!r}\n"
+                          + WRK_SCRIPT)
+        args += ["-s", str(script)]
+    out = subprocess.run([*args, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True,
+                         check=True).stdout
+
+    def ms(label: str) -> float:
+        value = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if value is None:
+            return float("nan")
+        return float(value[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[value[2]]
+
+    total = int(re.search(r"(\d+) requests in", out)[1])
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    bad = int(failed[1]) if failed else 0
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]), "p50": ms("50%"), "p99": ms("99%"),
+            "statuses": {"2xx": total - bad, "other": bad}, "requests": total,
+            "socket_errors": sum(int(x) for x in errors.groups()) if errors else 0}
+
+
+def http(database_url: str, workdir: str, seconds: float, connections: int, threads: int) -> dict:
     parties = json.loads(Path(workdir, "parties.json").read_text())
     rng = random.Random(3)
     key = parties["key"]
-    checks = []
-    for party in _sample(parties, 5000, rng):
-        body = json.dumps({"party": party, "scene": _scene(party, rng)}).encode()
-        checks.append(b"POST /api/v1/checks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key.encode()
-                      + b"\r\nContent-Type: application/json\r\nContent-Length: " + str(len(body)).encode()
-                      + b"\r\n\r\n" + body)
+    Path(workdir, "key.txt").write_text(key + "\n")
+    bodies = [json.dumps({"party": party, "scene": _scene(party, rng)}, ensure_ascii=False).encode()
+              for party in _sample(parties, 5000, rng)]
+    checks = [b"POST /api/v1/checks HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key.encode()
+              + b"\r\nContent-Type: application/json\r\nContent-Length: " + str(len(body)).encode()
+              + b"\r\n\r\n" + body for body in bodies]
     scenes = [b"GET /api/v1/scenes HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"]
     env = os.environ | KEYS | {"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "govtrust.settings",
                                "GOVTRUST_DEBUG": "0", "PYTHONPATH": str(ROOT / "src")}
     server = subprocess.Popen([str(Path(sys.executable).parent / "granian"), "--interface", "wsgi", "--host",
-                               "127.0.0.1", "--port", str(PORT), "--workers", "2", "--blocking-threads", "8",
-                               "--log-level", "warning",
+                               "127.0.0.1", "--port", str(PORT), "--workers", "2", "--blocking-threads",
+                               str(threads), "--log-level", "warning",
                                "govtrust.wsgi:application"], env=env, start_new_session=True)
+    use_wrk = shutil.which("wrk") is not None
     try:
         for _ in range(100):
             try:
@@ -314,12 +359,16 @@ def http(database_url: str, workdir: str, seconds: float, connections: int) -> d
             except OSError:
                 time.sleep(0.2)
         asyncio.run(_load(checks, 2, connections))  # warm-up: both workers compile the rulebook
-        reference = asyncio.run(_load(scenes, seconds, connections))
-        measured = asyncio.run(_load(checks, seconds, connections))
+        if use_wrk:
+            reference = _wrk(workdir, None, "/api/v1/scenes", seconds, connections)
+            measured = _wrk(workdir, bodies, "/", seconds, connections)
+        else:
+            reference = asyncio.run(_load(scenes, seconds, connections))
+            measured = asyncio.run(_load(checks, seconds, connections))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
-    return {"checks": measured, "reference": reference}
+    return {"checks": measured, "reference": reference, "generator": "wrk" if use_wrk else "asyncio"}
 
 
 # ------------------------------------------------------------------------------------------------ parent
@@ -344,6 +393,7 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=3000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="granian blocking threads per worker (as make serve)")
     parser.add_argument("--workdir", help="keep the SQLite file and parties here (default: a temporary folder)")
     parser.add_argument("--reuse", action="store_true", help="measure the databases built by an earlier run")
     args = parser.parse_args()
@@ -370,8 +420,10 @@ def main() -> None:
             b = _child(url, f"b.batch({str(work)!r})")
             print(f"   batch of {b['size']:,}: " + ", ".join(f"{s:.2f} s" for s in b["seconds"])
                   + f"   decisions {b['decisions']}")
-            h = _child(url, f"b.http({url!r}, {str(work)!r}, {args.seconds}, {args.connections})")
+            h = _child(url, f"b.http({url!r}, {str(work)!r}, {args.seconds}, {args.connections}, {args.threads})")
             c, r = h["checks"], h["reference"]
+            print(f"   HTTP: granian, 2 workers x {args.threads} threads; {args.connections} connections from "
+                  f"{h['generator']} for {args.seconds:.0f} s")
             print(f"   HTTP checks   {c['rps']:,.0f} req/s   p50 {c['p50']:.1f} ms   p99 {c['p99']:.1f} ms   "
                   f"statuses {c['statuses']}")
             print(f"   HTTP /scenes  {r['rps']:,.0f} req/s   p50 {r['p50']:.1f} ms   p99 {r['p99']:.1f} ms   "

@@ -38,33 +38,46 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, err: ServiceError) -> HttpResponse:
+def error_response(request: HttpRequest, err: ServiceError) -> HttpResponse:
+    """The one error shape, for ninja's handlers below and for the check's short path (sanctions.fastpath)."""
     return api.create_response(request, err.as_dict(), status=err.status)
+
+
+def request_invalid(errors: list[dict[str, Any]]) -> ServiceError:
+    """The error for a body that does not fit its schema (pydantic's error list), field by field."""
+    fields = []
+    for e in errors:
+        loc = [str(p) for p in e.get("loc", []) if p not in {"body", "payload", "query", "path"}]
+        fields.append(FieldError(".".join(loc) or "body", "格式或取值不正确", e.get("msg", "invalid")))
+    return ServiceError("invalid", "请求参数有误", "Invalid request", errors=fields, status=422)
+
+
+def unauthenticated() -> ServiceError:
+    return ServiceError("unauthenticated", "未登录或API密钥无效", "Not authenticated or invalid API key", status=401)
+
+
+def http_error(status: int, message: str) -> ServiceError:
+    return ServiceError("http_error", message, message, status=status)
 
 
 @api.exception_handler(ServiceError)
 def on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return _error(request, exc)
+    return error_response(request, exc)
 
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = []
-    for e in exc.errors:
-        loc = [str(p) for p in e.get("loc", []) if p not in {"body", "payload", "query", "path"}]
-        errors.append(FieldError(".".join(loc) or "body", "格式或取值不正确", e.get("msg", "invalid")))
-    return _error(request, ServiceError("invalid", "请求参数有误", "Invalid request", errors=errors, status=422))
+    return error_response(request, request_invalid(list(exc.errors)))
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, ServiceError("unauthenticated", "未登录或API密钥无效", "Not authenticated or invalid API key",
-                                        status=401))
+    return error_response(request, unauthenticated())
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, ServiceError("http_error", str(exc), str(exc), status=exc.status_code))
+    return error_response(request, http_error(exc.status_code, str(exc)))
 
 
 def _register_routers() -> None:

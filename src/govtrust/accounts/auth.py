@@ -14,12 +14,12 @@ import json
 import time
 from typing import Any
 
-from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyHeader
 from ninja.security import SessionAuth as NinjaSessionAuth
 
+from govtrust.core import bare
 from govtrust.core.context import set_actor
 
 from .models import ApiKey
@@ -57,10 +57,9 @@ def authenticate_key(raw: str) -> ApiKey | None:
         raw = raw[7:].strip()
     if not raw.startswith(KEY_PREFIX) or len(raw) < 20:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, key_hash, revoked_at, scenes, last_used_at FROM {ApiKey._meta.db_table} "
+    found = bare.fetch(f"SELECT id, key_hash, revoked_at, scenes, last_used_at FROM {ApiKey._meta.db_table} "
                        "WHERE prefix = %s", [raw[: len(KEY_PREFIX) + 8]])
-        row = cursor.fetchone()
+    row = found[0] if found else None
     if row is None or row[2] is not None or not hmac.compare_digest(row[1], hash_key(raw)):
         return None
     cached = _key_object(row[0], row[1])

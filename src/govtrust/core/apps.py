@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from . import signals
+        from . import signals, sqlite
 
         signals.connect()
+        sqlite.connect()

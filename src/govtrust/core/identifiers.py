@@ -54,7 +54,12 @@ class Check:
 
 
 def _fold(raw: str) -> str:
-    """Full-width to half-width, upper case, no spaces: how people paste identifiers."""
+    """Full-width to half-width, upper case, no spaces: how people paste identifiers.
+
+    Most identifiers arrive as plain ASCII letters and digits, which NFKC leaves as they are: they skip the
+    normalization and the regular expression (a 10,000-party batch check folds 10,000 of them)."""
+    if raw and raw.isascii() and raw.isalnum():
+        return raw.upper()
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw or "")).upper()
 
 

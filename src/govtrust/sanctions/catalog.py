@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from govtrust.core import access, audit
+from govtrust.core import access, audit, bare
 from govtrust.core.access import Perm
 from govtrust.core.context import current
 from govtrust.core.errors import FieldError, invalid
@@ -180,11 +180,10 @@ def versions() -> tuple[int, tuple[int, Any, int]]:
     version (a record category edited). One bare query: the stamp is compared as the database returns it."""
     quote = connection.ops.quote_name
     versions_table = quote(MeasureVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT MAX(id) FROM {quote(Revision._meta.db_table)}), "
-                       f"(SELECT MAX(id) FROM {versions_table}), (SELECT MAX(created_at) FROM {versions_table}), "
-                       f"(SELECT MAX(id) FROM {quote(CategoryVersion._meta.db_table)})")
-        ledger, measures, edited, catalog_version = cursor.fetchone()
+    [(ledger, measures, edited, catalog_version)] = bare.fetch(
+        f"SELECT (SELECT MAX(id) FROM {quote(Revision._meta.db_table)}), "
+        f"(SELECT MAX(id) FROM {versions_table}), (SELECT MAX(created_at) FROM {versions_table}), "
+        f"(SELECT MAX(id) FROM {quote(CategoryVersion._meta.db_table)})")
     return ledger or 0, (measures or 0, edited, catalog_version or 0)
 
 

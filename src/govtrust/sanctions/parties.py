@@ -21,13 +21,14 @@ import datetime as dt
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 
-from govtrust.core import crypto
+from govtrust.core import bare, crypto
 from govtrust.core.errors import FieldError
 from govtrust.core.identifiers import check_resident_id, check_uscc, mask_resident_id, normalize_name
 from govtrust.ledger.models import CIVIL_SERVANT_KIND, LIVE_STATUSES, Record
@@ -118,16 +119,15 @@ def _day(value: Any) -> dt.date | None:
 
 
 def _rows(sql: str, values: Sequence[Any], extra: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
-    """The rows of `sql` for each chunk of `values`, which fill its `{ph}` list of placeholders.
+    """The rows of `sql` for each chunk of `values`, which fill its `{ph}` list of placeholders (none for none).
 
-    The hot path of a check reads with a bare cursor: the ORM's query building cost more than the queries.
-    """
-    with connection.cursor() as cursor:
-        for chunk in _chunks(values):
-            cursor.execute(sql.format(ph=", ".join(["%s"] * len(chunk))), [*chunk, *extra])
-            yield from cursor.fetchall()
+    The hot path of a check reads on the driver's cursor (`core.bare`): the ORM's query building, and then
+    Django's cursor wrapper, cost more than the queries."""
+    for chunk in _chunks(values):
+        yield from bare.fetch(sql.format(ph=", ".join(["%s"] * len(chunk))), [*chunk, *extra])
 
 
+@cache
 def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
@@ -198,7 +198,7 @@ def record_details(ids: Sequence[int]) -> dict[int, tuple[str, str]]:
 def _listings(field_name: str, values: Sequence[str]) -> dict[str, list[ListingRow]]:
     sql = (f"SELECT l.{field_name}, l.id, pl.code, pl.name, l.authority, l.document_number, l.listed_on, "
            f"l.listed_until FROM {_table(Listing)} l JOIN {_table(PartyList)} pl ON pl.id = l.party_list_id "
-           f"WHERE l.{field_name} IN ({{ph}}) AND l.removed_on IS NULL")
+           f"WHERE l.{field_name} IN ({{ph}}) AND l.{field_name} > '' AND l.removed_on IS NULL")
     found: dict[str, list[ListingRow]] = {}
     for value, pk, code, name, authority, number, listed_on, until in _rows(sql, sorted(set(values))):
         found.setdefault(value, []).append(ListingRow(pk, code, name, authority, number, _day(listed_on), _day(until)))
@@ -209,10 +209,10 @@ def resolve(parties: Sequence[Party], book: Rulebook, scene: str, today: dt.date
     """Each identified party as a Subject with its records and listings; None for a name-only party."""
     usccs = sorted({p.lookup for p in parties if p.kind == PartyKind.USCC})
     hashes = sorted({p.lookup for p in parties if p.kind == PartyKind.RESIDENT_ID})
-    orgs = {uscc: Subject(f"o:{pk}", kind, name, True, region, uscc) for pk, uscc, name, kind, region in _rows(
+    orgs = {uscc: (f"o:{pk}", kind, name, True, region, uscc) for pk, uscc, name, kind, region in _rows(
         f"SELECT o.id, o.uscc, o.name, o.kind, g.name FROM {_table(Organization)} o "
         f"JOIN {_table(Region)} g ON g.id = o.region_id WHERE o.uscc IN ({{ph}})", usccs)}
-    people = {digest: Subject(f"p:{pk}", CIVIL_SERVANT_KIND, name, True, region) for pk, digest, name, region in _rows(
+    people = {digest: (f"p:{pk}", CIVIL_SERVANT_KIND, name, True, region, "") for pk, digest, name, region in _rows(
         f"SELECT p.id, p.resident_id_hash, p.name, g.name FROM {_table(CivilServant)} p "
         f"JOIN {_table(Organization)} o ON o.id = p.organization_id JOIN {_table(Region)} g ON g.id = o.region_id "
         f"WHERE p.resident_id_hash IN ({{ph}})", hashes)}
@@ -222,15 +222,15 @@ def resolve(parties: Sequence[Party], book: Rulebook, scene: str, today: dt.date
         if p.kind == PartyKind.NAME:
             subjects.append(None)
             continue
-        known = (orgs if p.kind == PartyKind.USCC else people).get(p.lookup)
-        lst = listed.get(p.lookup, [])
-        if known is None:  # not in the registry: a company (or village) by USCC, a person by resident ID
-            if p.kind == PartyKind.USCC:
-                known = Subject(f"u:{p.value}", MARKET_ENTITY, p.name, bool(lst), uscc=p.value)
-            else:
-                known = Subject(f"h:{p.lookup[:22]}", NATURAL_PERSON, p.name, bool(lst))
-        subjects.append(Subject(known.key, known.kind, known.name, known.found, known.region, known.uscc,
-                                listings=lst))
+        lookup = p.lookup
+        known = (orgs if p.kind == PartyKind.USCC else people).get(lookup)
+        lst = listed.get(lookup, [])
+        if known is not None:  # registered: an organization by USCC, a civil servant by resident ID
+            subjects.append(Subject(*known, listings=lst))
+        elif p.kind == PartyKind.USCC:  # not in the registry: a company (or village) by USCC
+            subjects.append(Subject(f"u:{p.value}", MARKET_ENTITY, p.name, bool(lst), uscc=p.value, listings=lst))
+        else:  # a person by resident ID
+            subjects.append(Subject(f"h:{lookup[:22]}", NATURAL_PERSON, p.name, bool(lst), listings=lst))
     recs = records_of([s.key for s in subjects if s is not None], book, scene, today)
     for s in subjects:
         if s is not None:
@@ -351,7 +351,7 @@ def _listed_subject(uscc: str) -> Subject | None:
     org = Organization.objects.filter(uscc=uscc).values_list("id", flat=True).first()
     if org is not None:
         return _org_subjects([org])[org]
-    name = Listing.objects.filter(uscc=uscc, removed_on__isnull=True).values_list("name", flat=True).first()
+    name = Listing.objects.filter(uscc=uscc, uscc__gt="", removed_on__isnull=True).values_list("name", flat=True).first()
     return None if name is None else Subject(f"u:{uscc}", MARKET_ENTITY, name, True, uscc=uscc)
 
 

@@ -36,6 +36,8 @@ from govtrust.core.access import Perm
 from govtrust.core.context import current
 from govtrust.core.errors import Conflict, FieldError, PermissionDenied, invalid
 from govtrust.core.identifiers import check_resident_id, check_uscc, mask_resident_id, normalize_name
+from govtrust.core.memory import paused_gc
+from govtrust.core.sqlite import write_gate
 from govtrust.ledger.bulk import allocate_ids, insert_sql
 
 from .catalog import Rulebook, rulebook, versions
@@ -269,10 +271,11 @@ def _store(checks: Sequence[Answered], hits: Sequence[Sequence[Hit]]) -> None:
     """
     ids = allocate_ids(len(checks), Check)
     adapt = connection.ops.adapt_datetimefield_value
+    asked_at = {at: adapt(at) for at in {c.asked_at for c in checks}}  # one time for a whole batch
     rows, hit_rows = [], []
     for pk, c, found in zip(ids, checks, hits, strict=True):
         c.pk = pk
-        rows.append((pk, adapt(c.asked_at), c.actor, c.organization_id, c.system, c.scene, c.reference, c.party_kind,
+        rows.append((pk, asked_at[c.asked_at], c.actor, c.organization_id, c.system, c.scene, c.reference, c.party_kind,
                      c.party_shown, c.party_name, c.subject_key, c.decision, orjson.dumps(c.answer).decode(),
                      c.ledger_version, c.measures_version, c.batch_id, c.position))
         hit_rows += [(pk, h.measure.code, c.scene, h.effect) for h in found]
@@ -301,7 +304,7 @@ def check(principal: Any, *, party: Any, scene: str, system: str = "", reference
     subject = resolve([parsed], asked.book, asked.scene.code, asked.today)[0]
     [(decision, answer, hits)] = _answers(asked, [parsed], [subject])
     stored = _new_check(asked, parsed, subject, decision, answer)
-    with transaction.atomic():
+    with write_gate(), transaction.atomic():
         _store([stored], [hits])
     return stored
 
@@ -332,6 +335,12 @@ def _parse_batch(parties: Any) -> list[Party]:
 def check_batch(principal: Any, *, parties: Any, scene: str, system: str = "", reference: str = "",
                 today: dt.date | None = None) -> tuple[CheckBatch, list[Answered]]:
     """Answer and store a batch (e.g. every bidder of a tender): one check per party, in the given order."""
+    with paused_gc():  # a batch allocates millions of objects and keeps them all (core.memory)
+        return _check_batch(principal, parties, scene, system, reference, today)
+
+
+def _check_batch(principal: Any, parties: Any, scene: str, system: str, reference: str,
+                 today: dt.date | None) -> tuple[CheckBatch, list[Answered]]:
     asked = _asked(principal, scene, system, reference, today)
     parsed = _parse_batch(parties)
     subjects = resolve(parsed, asked.book, asked.scene.code, asked.today)
