@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 VENDOR := src/govtrust/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# granian blocking threads per worker: 2 suits the embedded SQLite default (ADR 0015); raise it on PostgreSQL
-THREADS ?= 2
+# granian blocking threads per worker: 1 suits the embedded SQLite default (ADR 0015); 4 on PostgreSQL
+THREADS ?= 1
 
 .PHONY: run test install assets messages browser pdf lint typecheck serve demo clean
 

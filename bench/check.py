@@ -1,7 +1,7 @@
 """Screening checks (自动比对、自动拦截) at a million ledger records over 100,000 subjects.
 
     .venv/bin/python bench/check.py [--records 1000000] [--subjects 100000] [--databases sqlite,postgresql]
-                                    [--checks 3000] [--seconds 10] [--connections 32] [--threads 2]
+                                    [--checks 3000] [--seconds 10] [--connections 32] [--threads 1]
                                     [--workdir DIR] [--reuse]
 
 For each database: a scratch database (an SQLite file under --workdir, a temporary folder by default; a
@@ -393,7 +393,7 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=3000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--threads", type=int, default=2, help="granian blocking threads per worker (as make serve)")
+    parser.add_argument("--threads", type=int, default=1, help="granian blocking threads per worker (as make serve)")
     parser.add_argument("--workdir", help="keep the SQLite file and parties here (default: a temporary folder)")
     parser.add_argument("--reuse", action="store_true", help="measure the databases built by an earlier run")
     args = parser.parse_args()

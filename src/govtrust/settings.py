@@ -127,7 +127,7 @@ TEMPLATES = [
 
 def _database() -> dict:
     default = f"sqlite:///{VAR_DIR / 'govtrust.sqlite3'}"
-    url = os.environ.get("DATABASE_URL", default)
+    url = os.environ.get("DATABASE_URL") or default  # set but empty: the default too
     if url.startswith("sqlite"):
         VAR_DIR.mkdir(parents=True, exist_ok=True)
     sqlite = url.startswith("sqlite")
@@ -142,6 +142,12 @@ def _database() -> dict:
         # JIT compilation cost 0.1–0.36 s per large aggregate in bench/evaluate.py and never paid back on
         # queries of this size (docs/benchmarks.md).
         config["OPTIONS"].setdefault("options", "-c jit=off")
+        # Django binds parameters on the client, so its own queries are never prepared; this lets the screening
+        # check's server-bound reads (core.bare) be prepared once per connection (ADR 0015). Set
+        # GOVTRUST_DB_PREPARE=0 behind a pooler that cannot keep prepared statements (pgbouncer < 1.21 in
+        # transaction mode).
+        if _flag("GOVTRUST_DB_PREPARE", default=True):
+            config["OPTIONS"].setdefault("prepare_threshold", 1)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL + IMMEDIATE: a worker and the web app share the file without "database is locked",
         # and writers serialize at BEGIN, which the audit chain relies on (see core.audit).

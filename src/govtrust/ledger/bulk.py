@@ -137,6 +137,25 @@ def insert_sql(model: Any, columns: Sequence[str], json_columns: Collection[str]
             f"VALUES ({_placeholders(columns, json_columns)})")
 
 
+def insert_rows(model: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                json_columns: Collection[str] = _JSON) -> None:
+    """Insert `rows` of `columns` in the caller's transaction: COPY on PostgreSQL, executemany on SQLite.
+
+    A 10,000-party batch check writes 10,000 checks of about 3 KB of JSON each; psycopg's pipelined
+    executemany spent about 0.6 s on them, COPY a fraction of that (docs/benchmarks.md)."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            quote = connection.ops.quote_name
+            with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
+                                    "FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(insert_sql(model, columns, json_columns), rows)
+
+
 def allocate_ids(count: int, model: Any = Record) -> list[int]:
     """`count` fresh ids of the model's table, safe against concurrent writers on either database."""
     table = model._meta.db_table

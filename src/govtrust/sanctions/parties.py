@@ -122,7 +122,8 @@ def _rows(sql: str, values: Sequence[Any], extra: Sequence[Any] = ()) -> Iterato
     """The rows of `sql` for each chunk of `values`, which fill its `{ph}` list of placeholders (none for none).
 
     The hot path of a check reads on the driver's cursor (`core.bare`): the ORM's query building, and then
-    Django's cursor wrapper, cost more than the queries."""
+    Django's cursor wrapper, cost more than the queries. (One array parameter on PostgreSQL, `IN (SELECT
+    unnest(%s))`, made a single check 40 % slower and a batch no faster: measured, not kept.)"""
     for chunk in _chunks(values):
         yield from bare.fetch(sql.format(ph=", ".join(["%s"] * len(chunk))), [*chunk, *extra])
 

@@ -38,7 +38,7 @@ from govtrust.core.errors import Conflict, FieldError, PermissionDenied, invalid
 from govtrust.core.identifiers import check_resident_id, check_uscc, mask_resident_id, normalize_name
 from govtrust.core.memory import paused_gc
 from govtrust.core.sqlite import write_gate
-from govtrust.ledger.bulk import allocate_ids, insert_sql
+from govtrust.ledger.bulk import allocate_ids, insert_rows, insert_sql
 
 from .catalog import Rulebook, rulebook, versions
 from .models import (
@@ -264,8 +264,15 @@ CHECK_COLUMNS = ("id", "asked_at", "actor", "organization_id", "system", "scene"
 HIT_COLUMNS = ("check_ref_id", "measure", "scene", "effect")
 
 
+def _check_row(c: Answered, asked_at: Any) -> tuple[Any, ...]:
+    """The values of CHECK_COLUMNS after the id."""
+    return (asked_at, c.actor, c.organization_id, c.system, c.scene, c.reference, c.party_kind, c.party_shown,
+            c.party_name, c.subject_key, c.decision, orjson.dumps(c.answer).decode(), c.ledger_version,
+            c.measures_version, c.batch_id, c.position)
+
+
 def _store(checks: Sequence[Answered], hits: Sequence[Sequence[Hit]]) -> None:
-    """Write checks and their hits with executemany (ids allocated first), inside the caller's transaction.
+    """Write checks and their hits set-based (ids allocated first), inside the caller's transaction.
 
     The ORM's save() cost more than the check itself; the columns are those of the model (checked below).
     """
@@ -275,14 +282,35 @@ def _store(checks: Sequence[Answered], hits: Sequence[Sequence[Hit]]) -> None:
     rows, hit_rows = [], []
     for pk, c, found in zip(ids, checks, hits, strict=True):
         c.pk = pk
-        rows.append((pk, asked_at[c.asked_at], c.actor, c.organization_id, c.system, c.scene, c.reference, c.party_kind,
-                     c.party_shown, c.party_name, c.subject_key, c.decision, orjson.dumps(c.answer).decode(),
-                     c.ledger_version, c.measures_version, c.batch_id, c.position))
+        rows.append((pk, *_check_row(c, asked_at[c.asked_at])))
         hit_rows += [(pk, h.measure.code, c.scene, h.effect) for h in found]
+    insert_rows(Check, CHECK_COLUMNS, rows, {"answer"})
+    insert_rows(CheckHit, HIT_COLUMNS, hit_rows, ())
+
+
+@cache
+def _one_check_sql() -> str:
+    """PostgreSQL: a check and its hits in one statement, so one round trip that commits by itself. The
+    transaction (BEGIN, the id, two inserts, COMMIT) took five round trips, 2.7 of a check's 5.2 ms here."""
+    quote = connection.ops.quote_name
+    return (f"WITH c AS ({insert_sql(Check, CHECK_COLUMNS[1:], {'answer'})} RETURNING id), "
+            f"h AS (INSERT INTO {quote(CheckHit._meta.db_table)} ({', '.join(map(quote, HIT_COLUMNS))}) "
+            "SELECT c.id, v.measure, v.scene, v.effect FROM c, "
+            "unnest(%s::text[], %s::text[], %s::text[]) AS v(measure, scene, effect)) "
+            "SELECT id FROM c")
+
+
+def _store_one(c: Answered, found: Sequence[Hit]) -> None:
+    """Write one check: in one statement on PostgreSQL outside a transaction; else as `_store`, in line."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        with write_gate(), transaction.atomic():
+            _store([c], [found])
+        return
+    row = _check_row(c, connection.ops.adapt_datetimefield_value(c.asked_at))
     with connection.cursor() as cursor:
-        cursor.executemany(insert_sql(Check, CHECK_COLUMNS, {"answer"}), rows)
-        if hit_rows:
-            cursor.executemany(insert_sql(CheckHit, HIT_COLUMNS, ()), hit_rows)
+        cursor.execute(_one_check_sql(), [*row, [h.measure.code for h in found], [c.scene] * len(found),
+                                          [h.effect for h in found]])
+        c.pk = cursor.fetchone()[0]
 
 
 def _check_columns() -> None:
@@ -304,8 +332,7 @@ def check(principal: Any, *, party: Any, scene: str, system: str = "", reference
     subject = resolve([parsed], asked.book, asked.scene.code, asked.today)[0]
     [(decision, answer, hits)] = _answers(asked, [parsed], [subject])
     stored = _new_check(asked, parsed, subject, decision, answer)
-    with write_gate(), transaction.atomic():
-        _store([stored], [hits])
+    _store_one(stored, hits)
     return stored
 
 

@@ -86,3 +86,15 @@ def key_client(world):
         return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     return make
+
+
+@pytest.fixture
+def shipped_lists(transactional_db):
+    """The shipped catalog and measures list come from data migrations: gone after a transactional test's flush."""
+    from govtrust.ledger import catalog as ledger_catalog
+    from govtrust.ledger.models import Category, CategoryVersion, Regime, RegimeRule
+    from govtrust.sanctions import catalog
+    from govtrust.sanctions.models import Measure, MeasureVersion, PartyList, Scene
+
+    ledger_catalog.load_defaults(Category, CategoryVersion, Regime, RegimeRule)
+    catalog.load_defaults(Scene, PartyList, Measure, MeasureVersion)

@@ -7,19 +7,7 @@ from govtrust.console.tests.browser import PASSWORD, page  # noqa: F401  (the e2
 from govtrust.core.access import Role
 from govtrust.testing import factories
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _defaults(transactional_db):
-    """The shipped catalog and measures list come from data migrations: gone after a transactional test's flush."""
-    from govtrust.ledger import catalog as ledger_catalog
-    from govtrust.ledger.models import Category, CategoryVersion, Regime, RegimeRule
-    from govtrust.sanctions import catalog
-    from govtrust.sanctions.models import Measure, MeasureVersion, PartyList, Scene
-
-    ledger_catalog.load_defaults(Category, CategoryVersion, Regime, RegimeRule)
-    catalog.load_defaults(Scene, PartyList, Measure, MeasureVersion)
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shipped_lists")]
 
 
 def test_the_portal_shows_the_measures_list(world, live_server, page):  # noqa: F811
