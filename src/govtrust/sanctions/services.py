@@ -372,7 +372,7 @@ def _check_batch(principal: Any, parties: Any, scene: str, system: str, referenc
     parsed = _parse_batch(parties)
     subjects = resolve(parsed, asked.book, asked.scene.code, asked.today)
     answered = _answers(asked, parsed, subjects)
-    with transaction.atomic():
+    with write_gate(), transaction.atomic():  # single checks wait in line, not in SQLite's busy handler
         batch = CheckBatch.objects.create(asked_at=asked.at, actor=asked.actor, organization=asked.organization,
                                           system=asked.system, scene=asked.scene.code, reference=asked.reference,
                                           size=len(parsed), decisions=dict(Counter(d for d, _a, _h in answered)))
