@@ -10,7 +10,13 @@ ROLE_POLICIES). Scoped models declare where they sit in the tree:
 
 A REGION-scoped principal sees objects whose region path lies under its organization's region; an
 ORGANIZATION-scoped principal sees objects under its own organization; ALL sees everything; NONE sees
-nothing. Views, API endpoints and CLI commands call `restrict`, `get_visible` and `require`; tests in
+nothing. A model about a whole region may also reach the principals inside it:
+
+    scope_covering_field = "region__path"                # lookup to a Region.path
+    scope_covering = {"status__in": ("published",)}      # which of its objects do so
+
+so that a department or an evaluated body sees the published evaluation runs of its county, city and
+province, in which it is ranked. Views, API endpoints and CLI commands call `restrict`, `get_visible` and `require`; tests in
 core/tests/test_access.py exercise every role.
 """
 
@@ -230,8 +236,19 @@ def _scope_q(principal: Any, model: type[models.Model]) -> Q | None:
     if pol.scope == Scope.NONE or org is None:
         return Q(pk__in=[])
     if pol.scope == Scope.REGION:
-        return _any_under(getattr(model, "scope_region_field", None), org.region.path)
-    return _any_under(getattr(model, "scope_org_field", None), org.path)
+        q = _any_under(getattr(model, "scope_region_field", None), org.region.path)
+    else:
+        q = _any_under(getattr(model, "scope_org_field", None), org.path)
+    covering = getattr(model, "scope_covering_field", None)
+    if covering:
+        q |= Q(**{f"{covering}__in": _ancestors(org.region.path)}, **model.scope_covering)  # type: ignore[attr-defined]
+    return q
+
+
+def _ancestors(path: str) -> list[str]:
+    """`/530000/530100/530102/` → itself and the paths above it."""
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
 
 
 def _any_under(fields: str | tuple[str, ...] | None, path: str) -> Q:

@@ -84,6 +84,9 @@ class Run(models.Model):
         indexes = [models.Index(fields=["status", "period_end"], name="run_status_period")]
 
     scope_region_field = "region__path"
+    # The bodies of the region see its published runs (their own scores: RunScore's scope), drafts never.
+    scope_covering_field = "region__path"
+    scope_covering = {"status__in": (RunStatus.PUBLISHED, RunStatus.SUPERSEDED)}
 
     def __str__(self) -> str:
         return f"{self.period} {self.system}"

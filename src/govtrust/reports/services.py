@@ -86,6 +86,8 @@ def run_for(principal: Any, period: str, region: Region | None = None) -> Run:
 def draft(principal: Any, period: str, region: Region | None = None) -> QuarterlyReport:
     access.require(principal, Perm.EVALUATION_MANAGE)
     run = run_for(principal, period, region)
+    if not access.reaches_placement(principal, run.region):  # a run of a region above: read, never reported on
+        raise NotFound("评价", "Evaluation run")
     open_draft = QuarterlyReport.objects.filter(period=run.period, region=run.region, status=ReportStatus.DRAFT).first()
     if open_draft is not None:
         if open_draft.run_id == run.pk:

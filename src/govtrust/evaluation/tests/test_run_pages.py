@@ -88,3 +88,24 @@ def test_the_command_prints_the_ranking_and_refuses_bad_periods(world, system, d
         call_command("evaluate", "--period", "2026Q7")
     with pytest.raises(CommandError, match="version"):
         call_command("evaluate", "--period", "2026Q2", "--system", "test-system:x")
+
+
+def test_bodies_see_the_published_runs_of_the_regions_above_them_and_only_their_own_scores(world, office, run):
+    """A department and an evaluated body of 五华区 see the city's run once published, with their own rows only;
+    not a draft, not the run of another county; a county credit office sees the city's published run too."""
+    other = runs.create_run(office, period="2026Q2", system_code="test-system", region=world.county_b,
+                            now=run.created_at)
+    readers = [factories.client("department", world.finance_a), factories.client("evaluated_body", world.gov_a),
+               factories.client("credit_office", world.credit_a)]
+    for client in readers:
+        assert client.get("/api/v1/evaluation/runs").json() == []  # drafts: staff of the city only
+        assert client.get(f"/console/evaluation/runs/{run.pk}/").status_code == 404
+    runs.publish_run(office, run)
+    runs.publish_run(office, other)
+    for client in readers:
+        listed = [r["id"] for r in client.get("/api/v1/evaluation/runs").json()]
+        assert listed == [run.pk]  # not 盘龙区's run
+        assert client.get(f"/console/evaluation/runs/{other.pk}/").status_code == 404
+    page = readers[1].get(f"/console/evaluation/runs/{run.pk}/?group=government:county").content.decode()
+    assert "昆明市五华区人民政府" in page and "昆明市盘龙区人民政府" not in page
+    assert len(factories.client("credit_office", world.city_credit).get("/api/v1/evaluation/runs").json()) == 2
