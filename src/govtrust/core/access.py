@@ -16,7 +16,9 @@ nothing. A model about a whole region may also reach the principals inside it:
     scope_covering = {"status__in": ("published",)}      # which of its objects do so
 
 so that a department or an evaluated body sees the published evaluation runs of its county, city and
-province, in which it is ranked. Views, API endpoints and CLI commands call `restrict`, `get_visible` and `require`; tests in
+province, in which it is ranked.
+
+Views, API endpoints and CLI commands call `restrict`, `get_visible` and `require`; tests in
 core/tests/test_access.py exercise every role.
 """
 

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.request import pathname2url
 
 from django.db import connection
 from django.db.backends.signals import connection_created
@@ -56,7 +57,9 @@ def checkpoint(path: str) -> tuple[int, int, int]:
     writer and readers of the moment, copies the little the passive rounds left and empties the log. Writers
     wait meanwhile: a few milliseconds every few thousand checks.
     """
-    with contextlib.closing(sqlite3.connect(path, timeout=0, isolation_level=None)) as conn:
+    # mode=rw: a database deleted or moved is not created anew, empty, by its checkpointer.
+    uri = f"file:{pathname2url(path)}?mode=rw"
+    with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)) as conn:
         busy, frames, done = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         if frames >= RESET_FRAMES:
             conn.execute(f"PRAGMA busy_timeout={RESET_WAIT_MS}")

@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from pydantic import ValidationError
 
 from govtrust.accounts.auth import authenticate_key
+from govtrust.accounts.models import ApiKey
 from govtrust.api import error_response, http_error, request_invalid
 from govtrust.core.context import acting
 from govtrust.core.errors import ServiceError
@@ -53,7 +54,7 @@ class CheckFastPath:
         return response
 
     @staticmethod
-    def _answer(request: HttpRequest, key: object) -> HttpResponse:
+    def _answer(request: HttpRequest, key: ApiKey) -> HttpResponse:
         try:
             try:
                 body = orjson.loads(request.body)

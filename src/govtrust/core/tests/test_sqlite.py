@@ -76,6 +76,10 @@ def test_a_checkpoint_copies_the_log_and_a_long_log_is_emptied(tmp_path, monkeyp
     assert busy == 0 and os.path.getsize(path + "-wal") == 0  # truncated
     assert conn.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 400
     conn.close()
+    gone = tmp_path / "moved away.sqlite3"
+    with pytest.raises(sqlite3.Error):
+        gt_sqlite.checkpoint(str(gone))
+    assert not gone.exists()  # never created anew, empty
 
 
 def test_the_gate_stays_out_of_open_transactions_and_of_memory(tmp_path):
