@@ -23,7 +23,7 @@ recomputed from the dimension scores, and each subject's best and worst rank ove
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from statistics import mean, median
 from typing import Any
@@ -33,6 +33,7 @@ from .sources import SOURCES
 
 SENSITIVITY = 0.2
 SCORE_PLACES = 2
+SCORED = ("ok", "zero")  # the statuses that have a value to score
 
 
 @dataclass
@@ -64,18 +65,29 @@ def value_of(leaf: dict[str, Any], pair: tuple[float, float] | None) -> dict[str
     return {"num": num, "den": den, "value": round(value, 6), "status": "ok"}
 
 
-def normalize(spec: dict[str, Any], direction: str, value: float) -> float:
-    """A value's 0–100 score by linear bounds or thresholds (rank is done over the group: `_rank_scores`)."""
+def normalizer(spec: dict[str, Any], direction: str) -> Callable[[float], float]:
+    """A leaf's value → 0–100 score by linear bounds or thresholds, with the specification read once (a run
+    scores every subject; rank is done over the group: `_rank_scores`)."""
     if spec["method"] == "linear":
         lo, hi = sorted((float(spec["lo"]), float(spec["hi"])))
-        share = (value - lo) / (hi - lo)
-        if direction == "lower":
-            share = 1 - share
-        return round(100 * min(1.0, max(0.0, share)), 4)
-    for step in spec["steps"]:
-        if value >= float(step["min"]):
-            return float(step["score"])
-    return 0.0
+        lower = direction == "lower"
+
+        def linear(value: float) -> float:
+            share = (value - lo) / (hi - lo)
+            if lower:
+                share = 1 - share
+            return round(100 * min(1.0, max(0.0, share)), 4)
+        return linear
+    steps = [(float(step["min"]), float(step["score"])) for step in spec["steps"]]
+
+    def thresholds(value: float) -> float:
+        return next((score for least, score in steps if value >= least), 0.0)
+    return thresholds
+
+
+def normalize(spec: dict[str, Any], direction: str, value: float) -> float:
+    """One value's 0–100 score (see `normalizer`)."""
+    return normalizer(spec, direction)(value)
 
 
 def _rank_scores(values: dict[int, float], direction: str) -> dict[int, float]:
@@ -93,25 +105,46 @@ def _rank_scores(values: dict[int, float], direction: str) -> dict[int, float]:
     return out
 
 
-def _weighted(children: Iterable[tuple[float, float | None]]) -> float | None:
-    pairs = [(w, s) for w, s in children if s is not None]
-    total = sum(w for w, _ in pairs)
-    return sum(w * s for w, s in pairs) / total if total else None
+# The tree compiled once per run: (weight, leaf code, children) with children None for a leaf, and the same
+# with each node's share of the total weight in place of its weight (for coverage). A run walks it for every
+# subject; walking the JSON document, converting every weight again, cost most of the scoring time.
+Compiled = tuple[tuple[float, str, "Compiled | None"], ...]
 
 
-def _node_score(node: dict[str, Any], leaf_scores: dict[str, float | None]) -> float | None:
-    if not node.get("children"):
-        return leaf_scores.get(node["code"])
-    return _weighted((float(c["weight"]), _node_score(c, leaf_scores)) for c in node["children"])
+def _compiled(nodes: list[dict[str, Any]]) -> Compiled:
+    return tuple((float(n["weight"]), n["code"], _compiled(n["children"]) if n.get("children") else None)
+                 for n in nodes)
 
 
-def _coverage(nodes: list[dict[str, Any]], leaf_scores: dict[str, float | None], share: float = 1.0) -> float:
+def _shares(nodes: list[dict[str, Any]], share: float = 1.0) -> Compiled:
     total = sum(float(n["weight"]) for n in nodes)
+    return tuple((part := share * float(n["weight"]) / total, n["code"],
+                  _shares(n["children"], part) if n.get("children") else None) for n in nodes)
+
+
+def _weighted(children: Iterable[tuple[float, float | None]]) -> float | None:
+    """The weighted mean of the children that have a score (an NA child's weight goes to its siblings)."""
+    total = acc = 0.0
+    for w, s in children:
+        if s is not None:
+            total += w
+            acc += w * s
+    return acc / total if total else None
+
+
+def _node_score(weight_code_children: tuple[float, str, Compiled | None], leaf_scores: dict[str, float | None]
+                ) -> float | None:
+    _w, code, children = weight_code_children
+    if children is None:
+        return leaf_scores.get(code)
+    return _weighted((c[0], _node_score(c, leaf_scores)) for c in children)
+
+
+def _coverage(shares: Compiled, leaf_scores: dict[str, float | None]) -> float:
     out = 0.0
-    for n in nodes:
-        part = share * float(n["weight"]) / total
-        out += _coverage(n["children"], leaf_scores, part) if n.get("children") else (
-            part if leaf_scores.get(n["code"]) is not None else 0.0)
+    for part, code, children in shares:
+        out += _coverage(children, leaf_scores) if children is not None else (
+            part if leaf_scores.get(code) is not None else 0.0)
     return out
 
 
@@ -137,30 +170,35 @@ def evaluate(content: dict[str, Any], subjects: dict[int, str], inputs: dict[str
              ) -> list[Result]:
     """Every subject's result; `subjects` maps id → ranking group; `inputs` maps source → subject → (num, den)."""
     leaves = [leaf for _, leaf in tree.leaves(content)]
-    values = {s: {leaf["code"]: value_of(leaf, inputs.get(leaf["source"], {}).get(s)) for leaf in leaves}
-              for s in subjects}
+    order = sorted(subjects.items())
+    values: dict[int, dict[str, dict[str, Any]]] = {s: {} for s, _ in order}
     by_kind: dict[str, list[int]] = defaultdict(list)
-    for s, kind in sorted(subjects.items()):
+    for s, kind in order:
         by_kind[kind].append(s)
     for leaf in leaves:
-        code, spec = leaf["code"], leaf["normalize"]
+        code, spec, pairs = leaf["code"], leaf["normalize"], inputs.get(leaf["source"], {})
+        column = {s: value_of(leaf, pairs.get(s)) for s, _ in order}
         if spec["method"] == "rank":
             for members in by_kind.values():
-                usable = {s: values[s][code]["value"] for s in members if values[s][code]["status"] in ("ok", "zero")}
+                usable = {s: column[s]["value"] for s in members if column[s]["status"] in SCORED}
                 for s, score in _rank_scores(usable, leaf["direction"]).items():
-                    values[s][code]["score"] = score
-        for s in subjects:
-            v = values[s][code]
-            if v["status"] in ("ok", "zero") and spec["method"] != "rank":
-                v["score"] = normalize(spec, leaf["direction"], v["value"])
+                    column[s]["score"] = score
+        else:
+            scale = normalizer(spec, leaf["direction"])
+            for v in column.values():
+                if v["status"] in SCORED:
+                    v["score"] = scale(v["value"])
+        for s, v in column.items():
             v.setdefault("score", None)
+            values[s][code] = v
+    nodes, shares = _compiled(content["children"]), _shares(content["children"])
     results = []
-    for s, kind in sorted(subjects.items()):
+    for s, kind in order:
         leaf_scores = {c: v["score"] for c, v in values[s].items()}
-        dims = {d["code"]: _rounded(_node_score(d, leaf_scores)) for d in content["children"]}
-        total = _weighted((float(d["weight"]), dims[d["code"]]) for d in content["children"])
+        dims = {node[1]: _rounded(_node_score(node, leaf_scores)) for node in nodes}
+        total = _weighted((node[0], dims[node[1]]) for node in nodes)
         results.append(Result(s, kind, values[s], dims, _rounded(total, SCORE_PLACES),
-                              round(_coverage(content["children"], leaf_scores), 4)))
+                              round(_coverage(shares, leaf_scores), 4)))
     _rank(content, results, by_kind)
     return results
 
@@ -179,10 +217,13 @@ def _rank(content: dict[str, Any], results: list[Result], by_kind: dict[str, lis
     floor = float(content.get("min_coverage") or 0)
     for everyone in by_kind.values():
         members = [s for s in everyone if index[s].score is not None and index[s].coverage >= floor]
+        dim_scores = {s: [index[s].dimensions[c] for c, _ in dims] for s in members}
         for scenario in scenarios:
-            weights = {c: w * (scenario[1] if scenario and scenario[0] == c else 1) for c, w in dims}
-            totals = {s: index[s].score if scenario is None else
-                      _weighted((weights[c], index[s].dimensions[c]) for c, _ in dims) for s in members}
+            if scenario is None:
+                totals = {s: index[s].score for s in members}
+            else:
+                weights = [w * (scenario[1] if scenario[0] == c else 1) for c, w in dims]
+                totals = {s: _weighted(zip(weights, dim_scores[s], strict=True)) for s in members}
             ranks = competition_ranks(totals)
             for s in everyone:
                 index[s].scenario_ranks.append(ranks.get(s))
@@ -207,8 +248,7 @@ def summary(content: dict[str, Any], results: list[Result]) -> dict[str, Any]:
             "na_missing": sum(v["status"] == "na_missing" for v in rows),
             "na_sample": sum(v["status"] == "na_sample" for v in rows),
             "values": _distribution(vals), "scores": _distribution(scores),
-            "histogram": [sum(1 for s in scores if 10 * i <= s < 10 * (i + 1) or (i == 9 and s == 100))
-                          for i in range(10)],
+            "histogram": _histogram(scores),
         }
     dims = [d["code"] for d in content["children"]]
     scenarios = [(code, f"{sign}{int(SENSITIVITY * 100)}%") for code in dims for sign in ("+", "-")]
@@ -221,6 +261,15 @@ def summary(content: dict[str, Any], results: list[Result]) -> dict[str, Any]:
     ranked = [r for r in results if r.rank is not None]
     return {"indicators": indicators, "sensitivity": sensitivity, "subjects": len(results), "ranked": len(ranked),
             "mean_score": round(mean(r.score for r in ranked if r.score is not None), 2) if ranked else None}
+
+
+def _histogram(scores: list[float]) -> list[int]:
+    """Scores in ten bands of ten points, [0, 10) … [90, 100] (100 in the last)."""
+    bands = [0] * 10
+    for score in scores:
+        if 0 <= score <= 100:
+            bands[min(int(score // 10), 9)] += 1
+    return bands
 
 
 def _distribution(xs: list[float]) -> dict[str, float] | None:

@@ -104,3 +104,8 @@ def test_the_default_system_runs_on_every_source(world, office):
     assert len(indicators) == 17
     assert indicators["judgments_performed"]["with_data"] == 2  # 五华区财政局 and, rolled up, 五华区人民政府
     assert indicators["new_serious"]["with_data"] == indicators["new_serious"]["subjects"]  # missing counts as 0
+
+
+def test_the_set_based_score_write_names_every_column_of_the_model():
+    """Scores are written without the ORM: a field added to RunScore must be added to the write too."""
+    assert sorted(runs.SCORE_COLUMNS) == sorted(f.column for f in RunScore._meta.concrete_fields if not f.primary_key)
