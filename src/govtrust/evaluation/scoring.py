@@ -51,18 +51,25 @@ class Result:
     scenario_ranks: list[int | None] = field(default_factory=list)
 
 
+def valuer(leaf: dict[str, Any]) -> Callable[[tuple[float, float] | None], dict[str, Any]]:
+    """A leaf's (num, den) → its value for one subject, with its raw inputs and status; the leaf read once."""
+    count, zero, least = SOURCES[leaf["source"]].unit == "count", leaf.get("missing", "na") == "zero", \
+        leaf.get("min_sample", 0)
+
+    def value(pair: tuple[float, float] | None) -> dict[str, Any]:
+        num, den = pair if pair else (0.0, 0.0)
+        if not den:
+            if zero:
+                return {"num": 0, "den": 0, "value": 0.0, "status": "zero"}
+            return {"num": num, "den": den, "value": None, "status": "na_missing"}
+        x = round(num if count else num / den, 6)
+        return {"num": num, "den": den, "value": x, "status": "na_sample" if den < least else "ok"}
+    return value
+
+
 def value_of(leaf: dict[str, Any], pair: tuple[float, float] | None) -> dict[str, Any]:
-    """The leaf's value for one subject, with its raw inputs and status."""
-    unit = SOURCES[leaf["source"]].unit
-    num, den = pair if pair else (0.0, 0.0)
-    if not den:
-        if leaf.get("missing", "na") == "zero":
-            return {"num": 0, "den": 0, "value": 0.0, "status": "zero"}
-        return {"num": num, "den": den, "value": None, "status": "na_missing"}
-    value = num if unit == "count" else num / den
-    if den < leaf.get("min_sample", 0):
-        return {"num": num, "den": den, "value": round(value, 6), "status": "na_sample"}
-    return {"num": num, "den": den, "value": round(value, 6), "status": "ok"}
+    """The leaf's value for one subject (see `valuer`)."""
+    return valuer(leaf)(pair)
 
 
 def normalizer(spec: dict[str, Any], direction: str) -> Callable[[float], float]:
@@ -137,7 +144,7 @@ def _node_score(weight_code_children: tuple[float, str, Compiled | None], leaf_s
     _w, code, children = weight_code_children
     if children is None:
         return leaf_scores.get(code)
-    return _weighted((c[0], _node_score(c, leaf_scores)) for c in children)
+    return _weighted([(c[0], _node_score(c, leaf_scores)) for c in children])
 
 
 def _coverage(shares: Compiled, leaf_scores: dict[str, float | None]) -> float:
@@ -177,7 +184,8 @@ def evaluate(content: dict[str, Any], subjects: dict[int, str], inputs: dict[str
         by_kind[kind].append(s)
     for leaf in leaves:
         code, spec, pairs = leaf["code"], leaf["normalize"], inputs.get(leaf["source"], {})
-        column = {s: value_of(leaf, pairs.get(s)) for s, _ in order}
+        value = valuer(leaf)
+        column = {s: value(pairs.get(s)) for s, _ in order}
         if spec["method"] == "rank":
             for members in by_kind.values():
                 usable = {s: column[s]["value"] for s in members if column[s]["status"] in SCORED}
