@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from statistics import mean, median
+from statistics import fmean, median
 from typing import Any
 
 from . import tree
@@ -268,7 +268,7 @@ def summary(content: dict[str, Any], results: list[Result]) -> dict[str, Any]:
                             "max_shift": max(shifts, default=0)})
     ranked = [r for r in results if r.rank is not None]
     return {"indicators": indicators, "sensitivity": sensitivity, "subjects": len(results), "ranked": len(ranked),
-            "mean_score": round(mean(r.score for r in ranked if r.score is not None), 2) if ranked else None}
+            "mean_score": round(fmean(r.score for r in ranked if r.score is not None), 2) if ranked else None}
 
 
 def _histogram(scores: list[float]) -> list[int]:
@@ -285,4 +285,4 @@ def _distribution(xs: list[float]) -> dict[str, float] | None:
         return None
     q = len(xs) - 1
     return {"min": xs[0], "p25": xs[q // 4], "median": round(median(xs), 6), "p75": xs[(3 * q) // 4],
-            "max": xs[-1], "mean": round(mean(xs), 6)}
+            "max": xs[-1], "mean": round(fmean(xs), 6)}
