@@ -92,6 +92,17 @@ def test_sensitivity_shows_ranks_that_turn_on_a_weight():
     moved = {s["dimension"] + s["change"]: (s["moved"], s["max_shift"]) for s in summary["sensitivity"]}
     assert moved["A+20%"] == (2, 1) and moved["A-20%"] == (0, 0) and moved["B-20%"] == (2, 1)
     assert summary["indicators"]["a"]["with_data"] == 3 and summary["indicators"]["a"]["values"]["median"] == 70
+    # scores 90, 70, 10 → bands [10, 20), [70, 80), [90, 100]
+    assert summary["indicators"]["a"]["histogram"] == [0, 1, 0, 0, 0, 0, 0, 1, 0, 1]
+
+
+def test_the_score_histogram_bands_are_closed_below_and_100_falls_in_the_last():
+    content = {"min_coverage": 0, "grades": GRADES, "children": [
+        {"code": "A", "name": "A", "weight": 100, "children": [leaf("a", "inspections.mean_score", 100,
+                                                                     linear(0, 100))]}]}
+    inputs = {"inspections.mean_score": {i: (x, 1) for i, x in enumerate((0, 9.99, 10, 99.99, 100), start=1)}}
+    results = scoring.evaluate(content, dict.fromkeys(range(1, 6), "government"), inputs)
+    assert scoring.summary(content, results)["indicators"]["a"]["histogram"] == [2, 1, 0, 0, 0, 0, 0, 0, 0, 2]
 
 
 def test_competition_ranks_and_grade_boundaries():
