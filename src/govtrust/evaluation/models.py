@@ -91,13 +91,21 @@ class Run(models.Model):
     def __str__(self) -> str:
         return f"{self.period} {self.system}"
 
+    @property
+    def sensitivity_step(self) -> str:
+        """The weight change of the run's sensitivity scenarios as pages show it ("20%"); runs stored before the
+        step was in the summary read it off their first scenario ("+20%")."""
+        summary = self.summary or {}
+        scenarios = summary.get("sensitivity") or [{}]
+        return str(summary.get("sensitivity_step") or scenarios[0].get("change", "").lstrip("+-"))
+
 
 class RunScore(models.Model):
     """A subject's result in a run: score, grade, rank within its group — its kind at its region's level, so
     county governments are ranked with county governments, city departments with city departments (None: not
     ranked — no indicator had data, or too little of the weight) — the best and worst rank it takes when a
-    dimension's weight moves by ±20 %, the share of weight that had data, each dimension's score, and every
-    leaf indicator's value with its raw inputs: {code: {"num": …, "den": …, "value": …, "score": … | None,
+    dimension's weight moves by the system's sensitivity step (±20 % by default), the share of weight that had
+    data, each dimension's score, and every leaf indicator's value with its raw inputs: {code: {"num": …, "den": …, "value": …, "score": … | None,
     "status": "ok" | "na_missing" | "na_sample" | "zero"}}."""
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="scores")

@@ -45,7 +45,7 @@ def dimensions(run: Run) -> list[dict[str, Any]]:
 
 
 def sensitivity(run: Run) -> list[dict[str, Any]]:
-    """The run's sensitivity scenarios (a dimension's weight ±20 %) with the dimension's name."""
+    """The run's sensitivity scenarios (a dimension's weight ± the system's step) with the dimension's name."""
     names = {d["code"]: d["name"] for d in dimensions(run)}
     return [s | {"name": names.get(s["dimension"], s["dimension"])} for s in run.summary.get("sensitivity") or []]
 

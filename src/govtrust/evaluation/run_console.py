@@ -1,5 +1,5 @@
 """Console pages for runs: the runs and the form that evaluates a period; one run's ranking per group (scores,
-grades, dimension scores, the rank range under ±20 % weights, coverage) with its chart and the sensitivity
+grades, dimension scores, the rank range under the sensitivity step, coverage) with its chart and the sensitivity
 and coverage tables; one indicator in a run (formula, example, assumptions, coverage, distribution, every
 subject's raw inputs); and a body's evaluation page (score history, strongest and weakest indicators, what
 drove the change since the previous run)."""

@@ -3,7 +3,7 @@
 A run reads its raw inputs with one grouped query per data source (inputs.py), rolls each organization's
 figures up to the subjects above it in the organization tree (a county government's figures are its own and
 its departments'; a department's are its own and its sub-units'), scores them (scoring.py) and stores, per
-subject, the score, grade, rank within its group (its kind at its region's level), the rank range under ±20 % weights, and every indicator
+subject, the score, grade, rank within its group (its kind at its region's level), the rank range under the system's sensitivity step, and every indicator
 value with its raw inputs.
 
 The fingerprint is a SHA-256 over everything the result depends on: the system version's content, the

@@ -16,8 +16,9 @@ over its siblings, never counted as zero. A subject's coverage is the share of t
 data; a subject with no data at all has no score and no rank. Ranks are per kind (county governments are not
 ranked against departments), standard competition ranking (1, 2, 2, 4) on the score rounded to two places.
 
-Sensitivity: every first-level weight in turn is raised and lowered by `SENSITIVITY` (±20 %), the totals
-recomputed from the dimension scores, and each subject's best and worst rank over those scenarios kept.
+Sensitivity: every first-level weight in turn is raised and lowered by the system's `sensitivity` step (a
+share: 0.2 is ±20 %, as issue 9 and the default system have it), the totals recomputed from the dimension scores,
+and each subject's best and worst rank over those scenarios kept.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from typing import Any
 from . import tree
 from .sources import SOURCES
 
-SENSITIVITY = 0.2
+# The step of systems published before it was part of the content: the ±20 % they were run with.
+EARLIER_SENSITIVITY = 0.2
 SCORE_PLACES = 2
 SCORED = ("ok", "zero")  # the statuses that have a value to score
 
@@ -215,13 +217,19 @@ def _rounded(x: float | None, places: int = 4) -> float | None:
     return None if x is None else round(x, places)
 
 
+def sensitivity_step(content: dict[str, Any]) -> float:
+    """The share by which each first-level weight is raised and lowered for the sensitivity of ranks."""
+    return float(content.get("sensitivity", EARLIER_SENSITIVITY))
+
+
 def _rank(content: dict[str, Any], results: list[Result], by_kind: dict[str, list[int]]) -> None:
     grades = content["grades"]
     index = {r.subject: r for r in results}
     for r in results:
         r.grade = grade_of(grades, r.score)
     dims = [(d["code"], float(d["weight"])) for d in content["children"]]
-    scenarios = [None] + [(code, factor) for code, _ in dims for factor in (1 + SENSITIVITY, 1 - SENSITIVITY)]
+    step = sensitivity_step(content)
+    scenarios = [None] + [(code, factor) for code, _ in dims for factor in (1 + step, 1 - step)]
     floor = float(content.get("min_coverage") or 0)
     for everyone in by_kind.values():
         members = [s for s in everyone if index[s].score is not None and index[s].coverage >= floor]
@@ -259,7 +267,8 @@ def summary(content: dict[str, Any], results: list[Result]) -> dict[str, Any]:
             "histogram": _histogram(scores),
         }
     dims = [d["code"] for d in content["children"]]
-    scenarios = [(code, f"{sign}{int(SENSITIVITY * 100)}%") for code in dims for sign in ("+", "-")]
+    percent = f"{sensitivity_step(content) * 100:g}%"
+    scenarios = [(code, f"{sign}{percent}") for code in dims for sign in ("+", "-")]
     sensitivity = []
     for i, (code, change) in enumerate(scenarios, start=1):  # scenario 0 is the published weights
         shifts = [abs(moved - base) for r in results
@@ -267,7 +276,8 @@ def summary(content: dict[str, Any], results: list[Result]) -> dict[str, Any]:
         sensitivity.append({"dimension": code, "change": change, "moved": sum(1 for x in shifts if x),
                             "max_shift": max(shifts, default=0)})
     ranked = [r for r in results if r.rank is not None]
-    return {"indicators": indicators, "sensitivity": sensitivity, "subjects": len(results), "ranked": len(ranked),
+    return {"indicators": indicators, "sensitivity": sensitivity, "sensitivity_step": percent,
+            "subjects": len(results), "ranked": len(ranked),
             "mean_score": round(fmean(r.score for r in ranked if r.score is not None), 2) if ranked else None}
 
 

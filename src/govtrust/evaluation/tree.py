@@ -3,6 +3,7 @@
 Content (one JSON document, kept whole per version):
 
     {"min_coverage": 0.3,                            # share of the weight with data a subject needs to be ranked
+     "sensitivity": 0.2,                             # each first-level weight ± this share for the rank range
      "grades": [{"grade": "A", "min": 90}, {"grade": "B", "min": 80}, {"grade": "C", "min": 60}, {"grade": "D", "min": 0}],
      "children": [                                   # the dimensions (first level)
         {"code": "transparency", "name": "政务公开", "weight": 20, "children": [   # weights of siblings sum to 100
@@ -124,6 +125,10 @@ def check(content: Any) -> list[FieldError]:
     floor = content.get("min_coverage", 0)
     if _number(floor) is None or not 0 <= float(floor) <= 1:
         err("min_coverage", "参与排名的最低数据覆盖权重应为0—1之间的数", "min_coverage must be a number from 0 to 1")
+    step = content.get("sensitivity")  # absent: the ±20 % of scoring.EARLIER_SENSITIVITY
+    if step is not None and (_number(step) is None or not 0 < float(step) < 1):
+        err("sensitivity", "敏感性检验的权重调整幅度应为大于0、小于1的数（如0.2即±20%）",
+            "sensitivity must be a number greater than 0 and less than 1 (0.2 is ±20 %)")
     seen: set[str] = set()
 
     def walk(nodes: list[Any], prefix: str, depth: int) -> None:

@@ -129,6 +129,7 @@ def _summary(run: Run, scores: list[dict[str, Any]], content: dict[str, Any]) ->
         "unranked": [s["name"] for s in scores if s["rank"] is None],
         "sensitivity": sensitivity,
         "stable": all(s["moved"] == 0 for s in sensitivity),
+        "sensitivity_step": run.sensitivity_step,
     }
 
 

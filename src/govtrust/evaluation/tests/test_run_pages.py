@@ -39,6 +39,8 @@ def test_console_pages_show_the_ranking_the_indicator_and_the_body(world, run):
     page = office.get(f"/console/evaluation/runs/{run.pk}/?group=government:county").content.decode()
     assert "昆明市五华区人民政府" in page and "64.58" in page and run.fingerprint in page
     assert 'data-testid="publish"' in page and 'data-testid="sensitivity"' in page
+    assert "一级指标权重±20%时的名次变化" in page and "上调或下调20%时" in page  # the system's step, as stored
+    assert Run(summary={"sensitivity": [{"change": "+20%"}]}).sensitivity_step == "20%"  # a run stored before
     page = office.get(f"/console/evaluation/runs/{run.pk}/indicators/judg/").content.decode()
     assert "2 / 7" in page and "测试指标 judg" in page  # coverage: 2 of the 7 subjects had judgments due
     res = office.post(f"/console/evaluation/runs/{run.pk}/publish/")

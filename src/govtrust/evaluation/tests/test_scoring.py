@@ -96,6 +96,24 @@ def test_sensitivity_shows_ranks_that_turn_on_a_weight():
     assert summary["indicators"]["a"]["histogram"] == [0, 1, 0, 0, 0, 0, 0, 1, 0, 1]
 
 
+def test_the_sensitivity_step_is_the_systems():
+    """At ±1 % no weight turns the ranks of the bodies above (±20 % did): the step is data, shown as it is."""
+    content = {"sensitivity": 0.01, "grades": GRADES, "children": [
+        {"code": "A", "name": "A", "weight": 60, "children": [leaf("a", "assessments.third_party", 100, linear(0, 100))]},
+        {"code": "B", "name": "B", "weight": 40, "children": [leaf("b", "inspections.mean_score", 100, linear(0, 100))]},
+    ]}
+    inputs = {"assessments.third_party": {1: (90, 1), 2: (70, 1)}, "inspections.mean_score": {1: (50, 1), 2: (82, 1)}}
+    results = scoring.evaluate(content, dict.fromkeys((1, 2), "government"), inputs)
+    assert [(r.rank, r.rank_best, r.rank_worst) for r in results] == [(2, 2, 2), (1, 1, 1)]
+    summary = scoring.summary(content, results)
+    assert summary["sensitivity_step"] == "1%"
+    assert [(s["change"], s["moved"]) for s in summary["sensitivity"]] == [
+        ("+1%", 0), ("-1%", 0), ("+1%", 0), ("-1%", 0)]
+    assert scoring.summary({**content, "sensitivity": 0.2}, scoring.evaluate(
+        {**content, "sensitivity": 0.2}, dict.fromkeys((1, 2), "government"), inputs))["sensitivity"][0] == {
+        "dimension": "A", "change": "+20%", "moved": 2, "max_shift": 1}
+
+
 def test_the_score_histogram_bands_are_closed_below_and_100_falls_in_the_last():
     content = {"min_coverage": 0, "grades": GRADES, "children": [
         {"code": "A", "name": "A", "weight": 100, "children": [leaf("a", "inspections.mean_score", 100,

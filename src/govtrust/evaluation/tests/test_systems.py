@@ -60,6 +60,14 @@ def test_weights_levels_sources_normalization_and_grades_are_checked():
         "lawful/litigation_lost.source"]
 
 
+@pytest.mark.parametrize("step", [0, 1, 1.5, -0.2, "0.2", True])
+def test_a_sensitivity_step_outside_0_to_1_is_refused(step):
+    c = content()
+    c["sensitivity"] = step
+    errors = tree.check(c)
+    assert fields(errors) == {"sensitivity"} and "0.2即±20%" in errors[0].message and "±20 %" in errors[0].message_en
+
+
 def test_duplicate_codes_and_child_weights_are_refused():
     c = content()
     c["children"][1]["children"][0]["code"] = "publicity_on_time"
