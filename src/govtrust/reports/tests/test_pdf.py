@@ -72,6 +72,7 @@ def test_the_html_version_carries_the_same_svg_charts_and_no_scripts(world, offi
     assert html.count("<svg") >= 5  # a chart per ranking group, the dimensions, the trend
     assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert '<html lang="zh-CN">' in html
+    assert "上调、下调20%" in html  # the sensitivity sentence carries the run's own step
 
 
 def test_the_svg_helpers_escape_labels_and_draw_gaps():

@@ -28,6 +28,7 @@ def test_the_content_has_every_section(world, office, quarters):
     assert c["meta"]["run"]["id"] == q3.pk and c["meta"]["run"]["fingerprint"] == q3.fingerprint
     assert c["summary"]["subjects"] == 7 and c["summary"]["ranked"] == 6
     assert c["summary"]["unranked"] == ["昆明市五华区发展和改革局"]
+    assert c["summary"]["sensitivity_step"] == "20%"
     assert sum(g["count"] for g in c["summary"]["grades"]) == 6
     assert [r["label"] for r in c["rankings"]] == ["市级人民政府", "县级人民政府", "市级政府部门", "县级政府部门"]
     assert [d["name"] for d in c["dimensions"]] == ["依法行政", "重点工作"]
